@@ -1,0 +1,97 @@
+package org.btda.sink;
+
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
+import org.btda.common.kafka.AvroSerde;
+import org.btda.events.ConfirmedDownload;
+import org.btda.events.Discovery;
+import org.btda.events.HarvestRequest;
+import org.btda.events.Observation;
+import org.btda.events.PeerSummary;
+import org.btda.events.TorrentRegistered;
+
+/**
+ * One topic → one ClickHouse table: how a record becomes a JSONEachRow line. Every table is a ReplacingMergeTree
+ * whose sorting key is the row's natural key, so a batch inserted twice (retry after an unclear failure) folds away.
+ */
+record SinkTable<T extends SpecificRecord>(String table, AvroSerde<T> serde, Function<T, String> row) {
+
+    String toRow(String topic, byte[] value) {
+        T v = serde.deserialize(topic, value);
+        return v == null ? null : row.apply(v);
+    }
+
+    static SinkTable<TorrentRegistered> torrents() {
+        return new SinkTable<>("torrents", AvroSerde.of(TorrentRegistered.class), t -> new JsonLine()
+                .str("info_hash", t.getInfoHash()).str("name", t.getName())
+                .num("piece_length", t.getPieceLength()).num("piece_count", t.getPieceCount())
+                .num("total_size", t.getTotalSize()).num("file_count", t.getFileCount())
+                .bool("private", t.getPrivate$())
+                .tiers("trackers", t.getTrackers())
+                .str("source", t.getSource().name()).str("origin", t.getOrigin())
+                .bool("monitored", t.getMonitored()).time("event_time", t.getEventTime())
+                // the latest registration event wins
+                .num("version", t.getEventTime().toEpochMilli())
+                .end());
+    }
+
+    /** Never the sealed endpoint: observation rows carry no address in any form. */
+    static SinkTable<Observation> observations() {
+        return new SinkTable<>("observations", AvroSerde.of(Observation.class), o -> new JsonLine()
+                .str("request_id", o.getRequestId() == null ? "" : o.getRequestId())
+                .str("info_hash", o.getInfoHash()).str("peer_key", o.getPeerKey())
+                .str("identity", o.getIdentity().name()).time("observed_at", o.getObservedAt())
+                .str("source", o.getSource().name()).bool("success", o.getSuccess())
+                .str("failure", o.getFailure() == null ? null : o.getFailure().name())
+                .str("failure_detail", o.getFailureDetail())
+                .num("pieces", o.getPieces()).num("total_pieces", o.getTotalPieces()).num("piece_length", o.getPieceLength())
+                .hex("peer_id", o.getPeerId()).str("client", o.getClient()).hex("reserved", o.getReserved())
+                .str("ext_client", o.getExtClient()).num("ext_listen_port", o.getExtListenPort())
+                .num("ext_reqq", o.getExtReqq()).num("ext_metadata_size", o.getExtMetadataSize())
+                .intMap("ext_messages", o.getExtMessages())
+                .num("messages_received", o.getMessagesReceived()).num("session_ms", o.getSessionMs())
+                .num("longest_gap_ms", o.getLongestGapMs()).str("network", o.getNetwork()).str("evaluator", o.getEvaluator())
+                .end());
+    }
+
+    static SinkTable<HarvestRequest> harvestRequests() {
+        return new SinkTable<>("harvest_requests", AvroSerde.of(HarvestRequest.class), h -> new JsonLine()
+                .str("id", h.getId()).str("info_hash", h.getInfoHash()).str("kind", h.getKind().name())
+                .str("target", h.getTarget()).time("started_at", h.getStartedAt()).num("duration_ms", h.getDurationMs())
+                .num("peers_received", h.getPeersReceived()).num("peers_new", h.getPeersNew())
+                .num("duplicates", h.getDuplicates()).num("nodes_queried", h.getNodesQueried()).str("error", h.getError())
+                .num("seeders", h.getSeeders()).num("leechers", h.getLeechers()).num("completed", h.getCompleted())
+                .end());
+    }
+
+    static SinkTable<ConfirmedDownload> confirmedDownloads() {
+        return new SinkTable<>("confirmed_downloads", AvroSerde.of(ConfirmedDownload.class), c -> new JsonLine()
+                .str("info_hash", c.getInfoHash()).str("peer_key", c.getPeerKey()).str("client", c.getClient())
+                .time("crossed_at", c.getCrossedAt()).time("last_below_at", c.getLastBelowAt())
+                .num("pieces_below", c.getPiecesBelow()).num("pieces_at_crossing", c.getPiecesAtCrossing())
+                .num("total_pieces", c.getTotalPieces()).num("threshold", c.getThreshold()).num("version", c.getVersion())
+                .end());
+    }
+
+    /** btda.peers: first/last seen are the first sighting and the latest successful contact (or the first sighting). */
+    static SinkTable<PeerSummary> peers() {
+        return new SinkTable<>("peers", AvroSerde.of(PeerSummary.class), p -> new JsonLine()
+                .str("info_hash", p.getInfoHash()).str("peer_key", p.getPeerKey())
+                .time("first_seen_at", p.getFirstSeenAt()).num("first_pieces", p.getFirstPieces())
+                .time("last_seen_at", p.getLastContactAt() != null ? p.getLastContactAt() : p.getFirstSeenAt())
+                .num("last_pieces", p.getLastPieces()).num("total_pieces", p.getTotalPieces())
+                .num("max_speed_bps", (double) p.getMaxSpeedBps()).num("contacts", p.getContacts())
+                .num("failures", p.getFailures()).strings("sources", p.getSources()).str("client", p.getClient())
+                .str("network", p.getNetwork()).str("identity", p.getIdentity().name()).bool("parked", p.getParked())
+                .num("version", p.getVersion())
+                .end());
+    }
+
+    static SinkTable<Discovery> discoveries() {
+        return new SinkTable<>("discoveries", AvroSerde.of(Discovery.class), d -> new JsonLine()
+                .str("info_hash", d.getInfoHash()).str("peer_key", d.getPeerKey()).str("source", d.getSource().name())
+                .str("tracker", d.getTracker()).time("discovered_at", d.getDiscoveredAt())
+                .num("is_new", d.getIsNew() ? 1 : 0)
+                .end());
+    }
+}

@@ -1,0 +1,352 @@
+package org.btda.streams;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.btda.common.kafka.PeerRefs;
+import org.btda.events.ConfirmedDownload;
+import org.btda.events.ContactRequest;
+import org.btda.events.Discovery;
+import org.btda.events.FailureReason;
+import org.btda.events.IdentityKind;
+import org.btda.events.Observation;
+import org.btda.events.PeerDiscovered;
+import org.btda.events.PeerEndpoint;
+import org.btda.events.PeerSource;
+import org.btda.events.PeerSummary;
+import org.btda.events.TorrentRegistered;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-peer state machine. Discoveries and observations of one peer arrive on co-partitioned topics with the
+ * same key, so one task owns a peer and every rule below runs single-threaded against its state.
+ * Contact requests are issued by a wall-clock punctuation scanning the due store in due-time order.
+ */
+final class PeerProcessor implements Processor<String, Object, String, Object> {
+    private static final Logger log = LoggerFactory.getLogger(PeerProcessor.class);
+    private static final int MAX_TEXT = 256;
+
+    private final StreamsSettings cfg;
+    private final EndpointVault vault;
+    private ProcessorContext<String, Object> ctx;
+    private KeyValueStore<String, PeerState> peers;
+    private KeyValueStore<String, String> due;
+    private KeyValueStore<String, TorrentRegistered> torrents;
+
+    PeerProcessor(StreamsSettings cfg, EndpointVault vault) {
+        this.cfg = cfg;
+        this.vault = vault;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Object> context) {
+        this.ctx = context;
+        this.peers = context.getStateStore(BtdaTopology.PEER_STORE);
+        this.due = context.getStateStore(BtdaTopology.DUE_STORE);
+        this.torrents = context.getStateStore(BtdaTopology.TORRENT_STORE);
+        context.schedule(cfg.punctuateInterval(), PunctuationType.WALL_CLOCK_TIME, this::issueDue);
+    }
+
+    @Override
+    public void process(Record<String, Object> record) {
+        if (record.key() == null || record.value() == null) return;     // nothing to key state by; tombstones carry nothing
+        if (record.value() instanceof PeerDiscovered d) onDiscovery(record.key(), d);
+        else if (record.value() instanceof Observation o) onObservation(record.key(), o);
+        else log.warn("ignoring unexpected {}", record.value().getClass().getName());
+    }
+
+    private void onDiscovery(String key, PeerDiscovered d) {
+        long now = ctx.currentSystemTimeMs();
+        PeerState s = peers.get(key);
+        boolean isNew = s == null;
+        if (isNew) {
+            s = new PeerState();
+            s.firstSource = d.getSource().ordinal();
+            s.firstSeenAt = d.getDiscoveredAt().toEpochMilli();
+        } else {
+            s.duplicates++;
+        }
+        s.discoveries++;
+        s.sourcesMask |= 1 << d.getSource().ordinal();
+        if (s.sealedEndpoint == null) s.sealedEndpoint = vault.seal(d.getEndpoint());
+        ctx.forward(new Record<>(key, discoveryRow(d, isNew), now), BtdaTopology.DISCOVERIES_SINK);
+
+        if (s.parked) {                      // a rediscovery says the peer is (again) announcing: try afresh
+            s.parked = false;
+            s.consecutiveFailures = 0;
+            issue(key, s, now, now, 0);
+        } else if (isNew || (s.dueKey == null && s.outstandingRequestId == null && !complete(s))) {
+            issue(key, s, now, now, 0);
+        }
+        emitSummary(key, s, now);
+    }
+
+    private void onObservation(String key, Observation o) {
+        long now = ctx.currentSystemTimeMs();
+        long at = o.getObservedAt().toEpochMilli();
+        PeerState s = peers.get(key);
+        if (s == null) {                      // incoming peer never discovered by a harvester
+            s = new PeerState();
+            s.firstSource = o.getSource().ordinal();
+            s.firstSeenAt = at;
+        }
+        s.sourcesMask |= 1 << o.getSource().ordinal();
+        if (s.sealedEndpoint == null && o.getSealedEndpoint() != null) s.sealedEndpoint = bytes(o.getSealedEndpoint());
+        if (o.getTotalPieces() > 0) {
+            s.totalPieces = o.getTotalPieces();
+            s.pieceLength = o.getPieceLength();
+        } else {
+            fillTorrent(o.getInfoHash(), s);
+        }
+        boolean drives = (o.getRequestId() != null && o.getRequestId().equals(s.outstandingRequestId))
+                || (s.outstandingRequestId == null && s.dueKey == null && !s.parked);
+
+        if (o.getSuccess()) {
+            s.contacts++;
+            Integer pieces = o.getPieces();
+            if (s.firstContactAt < 0 || at < s.firstContactAt) {
+                s.firstContactAt = at;
+                s.firstPieces = pieces;
+            }
+            if (at >= s.lastContactAt) {
+                s.lastContactAt = at;
+                s.lastPieces = pieces;
+                s.identity = o.getIdentity().ordinal();
+                if (o.getClient() != null) s.client = clip(o.getClient());
+                if (o.getNetwork() != null) s.network = clip(o.getNetwork());
+            }
+            if (pieces != null && pieces >= 0) {
+                PeerHistory.Change c = PeerHistory.add(s, at, pieces, cfg);
+                if (c.confirmationChanged()) {
+                    ctx.forward(new Record<>(key, confirmedRow(o.getInfoHash(), o.getPeerKey(), s), now),
+                            BtdaTopology.CONFIRMED_SINK);
+                }
+            }
+            if (drives) {
+                s.outstandingRequestId = null;
+                s.consecutiveFailures = 0;
+                if (complete(s) || s.sealedEndpoint == null) unschedule(s);
+                else schedule(key, s, now + cfg.revisitDelay().toMillis(), 0);
+            }
+        } else {
+            s.failures++;
+            if (drives) {
+                s.outstandingRequestId = null;
+                onFailure(key, s, o.getFailure(), now);
+            }
+        }
+        emitSummary(key, s, now);
+    }
+
+    private void onFailure(String key, PeerState s, FailureReason reason, long now) {
+        if (complete(s)) {                                   // nothing left to learn from a complete peer
+            unschedule(s);
+        } else if (reason == FailureReason.DO_NOT_CONTACT) {        // policy says never again: park without a retry
+            park(s);
+        } else if (reason == FailureReason.OVERLOADED || reason == FailureReason.STALE_REQUEST) {
+            // the evaluator's fault, not the peer's: retry soon without counting against the peer
+            schedule(key, s, now + cfg.backoffBase().toMillis(), s.nextAttempt);
+        } else {
+            s.consecutiveFailures++;
+            if (s.consecutiveFailures >= cfg.maxFailures()) park(s);
+            else schedule(key, s, now + cfg.backoffAfter(s.consecutiveFailures).toMillis(), s.consecutiveFailures);
+        }
+    }
+
+    private void park(PeerState s) {
+        s.parked = true;
+        unschedule(s);
+    }
+
+    /** Wall-clock punctuation: issues every request whose due time has come, earliest first, bounded per call. */
+    private void issueDue(long now) {
+        List<KeyValue<String, String>> ready = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = due.range(DueKeys.lowest(), DueKeys.upTo(now))) {
+            while (it.hasNext() && ready.size() < cfg.maxRequestsPerPunctuate()) ready.add(it.next());
+        }
+        for (KeyValue<String, String> e : ready) {
+            due.delete(e.key);
+            String key = e.value;
+            PeerState s = peers.get(key);
+            if (s == null || !e.key.equals(s.dueKey)) continue;    // superseded by a later reschedule
+            long dueAt = s.dueAt;
+            s.dueKey = null;
+            s.dueAt = -1;
+            issue(key, s, now, dueAt, s.nextAttempt);
+            peers.put(key, s);
+        }
+    }
+
+    /**
+     * Sends a contact request now, or reschedules when it cannot be sent yet. A fallback revisit is scheduled at the
+     * same time, so a request whose observation is lost is repeated instead of forgotten.
+     */
+    private void issue(String key, PeerState s, long now, long dueAt, int attempt) {
+        String infoHash, peerKey;
+        try {
+            infoHash = PeerRefs.infoHash(key);
+            peerKey = PeerRefs.peerKey(key);
+        } catch (IllegalArgumentException e) {
+            log.warn("malformed peer ref, not contacting: {}", e.getMessage());
+            unschedule(s);
+            peers.put(key, s);
+            return;
+        }
+        TorrentRegistered t = torrents.get(infoHash);
+        if (t != null && !t.getMonitored()) {              // monitoring stopped: no more contacts
+            unschedule(s);
+            peers.put(key, s);
+            return;
+        }
+        fillTorrent(infoHash, s);
+        if (s.totalPieces <= 0 || s.sealedEndpoint == null) {   // torrent not registered yet, or nowhere to dial
+            if (s.sealedEndpoint != null) schedule(key, s, now + cfg.torrentWait().toMillis(), attempt);
+            else unschedule(s);
+            peers.put(key, s);
+            return;
+        }
+        PeerEndpoint endpoint;
+        try {
+            endpoint = vault.unseal(s.sealedEndpoint);
+        } catch (RuntimeException e) {                     // sealed under another secret: unusable, forget it
+            log.warn("cannot unseal endpoint of a peer of {}: {}", infoHash, e.toString());
+            s.sealedEndpoint = null;
+            unschedule(s);
+            peers.put(key, s);
+            return;
+        }
+        ContactRequest req = ContactRequest.newBuilder()
+                .setId(UUID.randomUUID().toString())
+                .setInfoHash(infoHash)
+                .setPeerKey(peerKey)
+                .setEndpoint(endpoint)
+                .setDueAt(java.time.Instant.ofEpochMilli(dueAt))
+                .setAttempt(attempt)
+                .setSource(PeerSource.values()[s.firstSource])
+                .setTotalPieces(s.totalPieces)
+                .setPieceLength(s.pieceLength)
+                .build();
+        ctx.forward(new Record<>(key, req, now), BtdaTopology.CONTACTS_SINK);
+        s.outstandingRequestId = req.getId();
+        schedule(key, s, now + cfg.revisitDelay().toMillis(), attempt);
+        peers.put(key, s);
+    }
+
+    private void fillTorrent(String infoHash, PeerState s) {
+        if (s.totalPieces > 0) return;
+        TorrentRegistered t = torrents.get(infoHash);
+        if (t != null && t.getPieceCount() > 0) {
+            s.totalPieces = t.getPieceCount();
+            s.pieceLength = t.getPieceLength();
+        }
+    }
+
+    private boolean complete(PeerState s) {
+        return s.confirmed() || (s.lastPieces != null && cfg.atOrAbove(s.lastPieces, s.totalPieces));
+    }
+
+    private void schedule(String key, PeerState s, long dueAt, int attempt) {
+        unschedule(s);
+        String dk = DueKeys.of(dueAt, key);
+        due.put(dk, key);
+        s.dueKey = dk;
+        s.dueAt = dueAt;
+        s.nextAttempt = attempt;
+    }
+
+    private void unschedule(PeerState s) {
+        if (s.dueKey != null) due.delete(s.dueKey);
+        s.dueKey = null;
+        s.dueAt = -1;
+    }
+
+    private void emitSummary(String key, PeerState s, long now) {
+        s.summaryVersion++;
+        peers.put(key, s);
+        int sep = key.indexOf(':');
+        List<PeerSource> sources = new ArrayList<>();
+        for (PeerSource src : PeerSource.values()) if ((s.sourcesMask & (1 << src.ordinal())) != 0) sources.add(src);
+        PeerSummary row = PeerSummary.newBuilder()
+                .setInfoHash(sep > 0 ? key.substring(0, sep) : key)
+                .setPeerKey(sep > 0 ? key.substring(sep + 1) : "")
+                .setIdentity(IdentityKind.values()[s.identity])
+                .setFirstSource(PeerSource.values()[s.firstSource])
+                .setSources(sources)
+                .setFirstSeenAt(java.time.Instant.ofEpochMilli(s.firstSeenAt))
+                .setDiscoveries(s.discoveries)
+                .setDuplicates(s.duplicates)
+                .setFirstContactAt(s.firstContactAt < 0 ? null : java.time.Instant.ofEpochMilli(s.firstContactAt))
+                .setFirstPieces(s.firstPieces)
+                .setLastContactAt(s.lastContactAt < 0 ? null : java.time.Instant.ofEpochMilli(s.lastContactAt))
+                .setLastPieces(s.lastPieces)
+                .setTotalPieces(s.totalPieces)
+                .setPieceLength(s.pieceLength)
+                .setMaxSpeedBps(s.maxSpeedBps)
+                .setContacts(s.contacts)
+                .setFailures(s.failures)
+                .setConsecutiveFailures(s.consecutiveFailures)
+                .setParked(s.parked)
+                .setConfirmedAt(s.confirmed() ? java.time.Instant.ofEpochMilli(s.crossedAt) : null)
+                .setClient(s.client)
+                .setNetwork(s.network)
+                .setNextContactAt(s.dueAt < 0 ? null : java.time.Instant.ofEpochMilli(s.dueAt))
+                .setUpdatedAt(java.time.Instant.ofEpochMilli(now))
+                .setVersion(s.summaryVersion)
+                .build();
+        ctx.forward(new Record<>(key, row, now), BtdaTopology.PEERS_SINK);
+    }
+
+    private ConfirmedDownload confirmedRow(String infoHash, String peerKey, PeerState s) {
+        return ConfirmedDownload.newBuilder()
+                .setInfoHash(infoHash)
+                .setPeerKey(peerKey)
+                .setClient(s.client)
+                .setCrossedAt(java.time.Instant.ofEpochMilli(s.crossedAt))
+                .setLastBelowAt(java.time.Instant.ofEpochMilli(s.lastBelowAt))
+                .setPiecesBelow(s.piecesBelow)
+                .setPiecesAtCrossing(s.piecesAtCrossing)
+                .setTotalPieces(s.totalPieces)
+                .setThreshold(cfg.completionThreshold())
+                .setVersion(s.confirmedVersion)
+                .build();
+    }
+
+    private Discovery discoveryRow(PeerDiscovered d, boolean isNew) {
+        // '<partition>-<offset>' of the input record: stable across reprocessing, so the sink can de-duplicate on it
+        String id = ctx.recordMetadata().map(PeerProcessor::position).orElseGet(() -> UUID.randomUUID().toString());
+        return Discovery.newBuilder()
+                .setId(id)
+                .setInfoHash(d.getInfoHash())
+                .setPeerKey(d.getPeerKey())
+                .setSource(d.getSource())
+                .setTracker(d.getTracker() == null ? null : clip(d.getTracker()))
+                .setDiscoveredAt(d.getDiscoveredAt())
+                .setIsNew(isNew)
+                .build();
+    }
+
+    private static String position(RecordMetadata m) {
+        return m.partition() + "-" + m.offset();
+    }
+
+    private static String clip(String s) {
+        return s.length() <= MAX_TEXT ? s : s.substring(0, MAX_TEXT);
+    }
+
+    private static byte[] bytes(java.nio.ByteBuffer b) {
+        java.nio.ByteBuffer d = b.duplicate();
+        byte[] out = new byte[d.remaining()];
+        d.get(out);
+        return out;
+    }
+
+}

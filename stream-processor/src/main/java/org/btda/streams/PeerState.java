@@ -1,0 +1,56 @@
+package org.btda.streams;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the processor remembers about one (torrent, peer). Mutable, owned by one stream task at a time, and
+ * persisted through {@link PeerStateSerde}. Holds no plaintext address: the endpoint is kept sealed.
+ */
+final class PeerState {
+    /** At most this many piece-count samples are kept; see {@link PeerHistory#add}. */
+    static final int MAX_SAMPLES = 256;
+
+    /** A successful contact with a known piece count. */
+    record Sample(long at, int pieces) {}
+
+    byte[] sealedEndpoint;          // AES-GCM sealed PeerEndpoint, null when never learned (incoming peer without one)
+    int identity;                   // IdentityKind ordinal, from the latest observation
+    int firstSource;                // PeerSource ordinal
+    int sourcesMask;                // bit per PeerSource ordinal
+    long firstSeenAt;
+    int discoveries;
+    int duplicates;
+
+    long firstContactAt = -1;       // -1 = none
+    Integer firstPieces;
+    long lastContactAt = -1;
+    Integer lastPieces;
+    int totalPieces;
+    long pieceLength;
+    long maxSpeedBps;
+    int contacts;
+    int failures;
+    int consecutiveFailures;
+    boolean parked;
+    String client;
+    String network;
+
+    final List<Sample> samples = new ArrayList<>();   // sorted by time, distinct times
+
+    long crossedAt = -1;            // -1 = no confirmed download yet
+    long lastBelowAt;
+    int piecesBelow;
+    int piecesAtCrossing;
+    long confirmedVersion;
+
+    String dueKey;                  // key in the due store, null = not scheduled
+    long dueAt = -1;
+    int nextAttempt;
+    String outstandingRequestId;    // last request issued and not yet answered
+    long summaryVersion;
+
+    boolean confirmed() {
+        return crossedAt >= 0;
+    }
+}

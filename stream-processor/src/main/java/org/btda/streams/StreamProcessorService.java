@@ -1,0 +1,91 @@
+package org.btda.streams;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.btda.common.config.Settings;
+import org.btda.common.identity.EndpointSealer;
+import org.btda.common.identity.Secrets;
+import org.btda.common.kafka.Topics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs {@link BtdaTopology} with exactly-once v2 processing. State lives under {@code stateDir} and in changelog
+ * topics, so a restart (or another instance taking over partitions) resumes the per-peer state and due times.
+ * The input topics must exist (the launcher creates {@link Topics#all()}); internal topics are created by Streams.
+ */
+public final class StreamProcessorService implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamProcessorService.class);
+
+    private final KafkaStreams streams;
+
+    public StreamProcessorService(Settings settings, String bootstrapServers, Path stateDir) {
+        this(settings, bootstrapServers, stateDir,
+                new SealerVault(new EndpointSealer(Secrets.loadOrCreate(settings.secretFile()))));
+    }
+
+    /** With an explicit sealer (tests, or a launcher that already loaded the secret). */
+    public StreamProcessorService(Settings settings, String bootstrapServers, Path stateDir, EndpointVault vault) {
+        this(settings, StreamsSettings.from(settings), bootstrapServers, stateDir, vault);
+    }
+
+    public StreamProcessorService(Settings settings, StreamsSettings cfg, String bootstrapServers, Path stateDir, EndpointVault vault) {
+        Objects.requireNonNull(stateDir, "stateDir");
+        Topics topics = new Topics(settings);
+        Properties p = properties(settings, topics, bootstrapServers, stateDir);
+        streams = new KafkaStreams(BtdaTopology.build(cfg, topics, vault), p);
+        // a failed thread (e.g. a fenced producer after a broker hiccup) is replaced instead of stopping the service
+        streams.setUncaughtExceptionHandler(e -> {
+            log.error("stream thread failed, replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    static Properties properties(Settings settings, Topics topics, String bootstrapServers, Path stateDir) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.prefix() + "stream-processor");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.get(Settings.KAFKA_REPLICATION_FACTOR));
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // one undecodable record (a schema this build does not know) must not stop every peer's processing
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        p.put(StreamsConfig.consumerPrefix("auto.offset.reset"), "earliest");
+        return p;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Waits until the instance is RUNNING (partitions assigned, state restored); false on timeout. */
+    public boolean awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            KafkaStreams.State s = streams.state();
+            if (s == KafkaStreams.State.RUNNING) return true;
+            if (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.NOT_RUNNING) return false;
+            Thread.sleep(50);
+        }
+        return false;
+    }
+
+    /** Stops and leaves the group, so a replacement instance gets the partitions at once, not after the session timeout. */
+    @Override
+    public void close() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+    }
+}

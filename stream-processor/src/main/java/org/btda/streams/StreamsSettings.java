@@ -1,0 +1,86 @@
+package org.btda.streams;
+
+import java.time.Duration;
+import java.util.Objects;
+import org.btda.common.config.Settings;
+
+/**
+ * The stream processor's tunables, read once from the deployment settings so the topology code never parses strings.
+ *
+ * @param revisitDelay            a peer below the threshold (or of unknown completion) is contacted again after this
+ * @param backoffBase             first retry after a failed contact waits this long, each further one twice as long
+ * @param maxFailures             consecutive failed contacts after which a peer is parked until it is rediscovered
+ *                                (0 behaves like 1: the first failure parks)
+ * @param completionThreshold     fraction of pieces (0..1] at or above which a peer counts as complete
+ * @param speedMinInterval        download speed is only measured between contacts at least this far apart
+ * @param punctuateInterval       how often the wall-clock punctuation looks for due contacts
+ * @param torrentWait             how long a peer of a not yet registered torrent waits before being checked again
+ * @param maxRequestsPerPunctuate bound on requests issued by one punctuation, so one call never blocks the thread long
+ */
+public record StreamsSettings(Duration revisitDelay, Duration backoffBase, int maxFailures, double completionThreshold,
+                             Duration speedMinInterval, Duration punctuateInterval, Duration torrentWait,
+                             int maxRequestsPerPunctuate) {
+
+    public StreamsSettings {
+        Objects.requireNonNull(revisitDelay, "revisitDelay");
+        Objects.requireNonNull(backoffBase, "backoffBase");
+        Objects.requireNonNull(speedMinInterval, "speedMinInterval");
+        Objects.requireNonNull(punctuateInterval, "punctuateInterval");
+        Objects.requireNonNull(torrentWait, "torrentWait");
+        if (revisitDelay.isNegative() || revisitDelay.isZero()) throw new IllegalArgumentException("revisit.delay must be > 0");
+        if (backoffBase.isNegative() || backoffBase.isZero()) throw new IllegalArgumentException("revisit.backoff-base must be > 0");
+        if (maxFailures < 0) throw new IllegalArgumentException("revisit.max-failures must be >= 0");
+        if (!(completionThreshold >= 0 && completionThreshold <= 1)) throw new IllegalArgumentException("completion.threshold must be in [0, 1]");
+        if (speedMinInterval.isNegative()) throw new IllegalArgumentException("speed.min-interval must be >= 0");
+        if (punctuateInterval.isNegative() || punctuateInterval.isZero()) throw new IllegalArgumentException("streams.punctuate-interval must be > 0");
+        if (maxRequestsPerPunctuate < 1) throw new IllegalArgumentException("streams.max-requests-per-punctuate must be >= 1");
+    }
+
+    /** The settings' defaults (revisit.delay, revisit.backoff-base, revisit.max-failures, ...). */
+    public static StreamsSettings defaults() {
+        return from(Settings.defaults());
+    }
+
+    /**
+     * Reads the documented keys; punctuation every second and a 30 s wait for unregistered torrents are internal
+     * (a shorter punctuation only costs CPU, a longer one delays requests).
+     */
+    public static StreamsSettings from(Settings s) {
+        return new StreamsSettings(s.get(Settings.REVISIT_DELAY), s.get(Settings.REVISIT_BACKOFF_BASE),
+                s.get(Settings.REVISIT_MAX_FAILURES), s.get(Settings.COMPLETION_THRESHOLD), s.speedMinInterval(),
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 10_000);
+    }
+
+    public StreamsSettings withRevisitDelay(Duration d) {
+        return new StreamsSettings(d, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+    }
+
+    public StreamsSettings withBackoff(Duration base, int max) {
+        return new StreamsSettings(revisitDelay, base, max, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+    }
+
+    public StreamsSettings withSpeedMinInterval(Duration d) {
+        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, d, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+    }
+
+    public StreamsSettings withThreshold(double t) {
+        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, t, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+    }
+
+    public StreamsSettings withTorrentWait(Duration d) {
+        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, d, maxRequestsPerPunctuate);
+    }
+
+    /** Retry delay after the n-th consecutive failure (n >= 1): base × 2^(n-1), capped so it cannot overflow. */
+    public Duration backoffAfter(int consecutiveFailures) {
+        int shift = Math.min(Math.max(consecutiveFailures - 1, 0), 30);
+        long ms = backoffBase.toMillis();
+        long delay = ms > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : ms << shift;
+        return Duration.ofMillis(delay);
+    }
+
+    /** True when {@code pieces} of {@code total} is at or above the completion threshold. */
+    public boolean atOrAbove(int pieces, int total) {
+        return total > 0 && (double) pieces / total >= completionThreshold;
+    }
+}

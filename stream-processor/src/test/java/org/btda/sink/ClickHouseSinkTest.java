@@ -1,0 +1,185 @@
+package org.btda.sink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.btda.common.config.Settings;
+import org.btda.common.kafka.Topics;
+import org.btda.common.testing.TestKafka;
+import org.btda.events.ConfirmedDownload;
+import org.btda.events.Discovery;
+import org.btda.events.HarvestKind;
+import org.btda.events.HarvestRequest;
+import org.btda.events.IdentityKind;
+import org.btda.events.Observation;
+import org.btda.events.PeerSource;
+import org.btda.events.PeerSummary;
+import org.btda.events.TorrentRegistered;
+import org.btda.events.TorrentSource;
+import org.btda.sink.clickhouse.LocalClickHouse;
+import org.btda.streams.KafkaTestSupport;
+import org.btda.streams.StreamTopics;
+import org.junit.jupiter.api.Test;
+
+/** The sink on the real broker and the real ClickHouse, including ClickHouse going away mid-run. */
+class ClickHouseSinkTest {
+    private static final Random RANDOM = new Random();
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final byte[] SEALED = {1, 2, 3, (byte) 0xfe, (byte) 0xed, (byte) 0xfa, (byte) 0xce};
+
+    @Test
+    void copiesEveryTopicAndLosesNoRowWhenClickHouseIsStoppedAndRestarted() throws Exception {
+        LocalClickHouse ch = LocalClickHouse.shared();
+        TestKafka kafka = TestKafka.shared();
+        Settings settings = KafkaTestSupport.isolatedSettings(kafka, "clickhouse.batch-size", "150", "clickhouse.flush-interval", "200ms");
+        Topics topics = new Topics(settings);
+        String ih = hex(20);
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(1));
+
+        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        service.start();
+        try (KafkaProducer<String, byte[]> p = KafkaTestSupport.producer(kafka)) {
+            KafkaTestSupport.send(p, topics.torrents(), ih, torrent(ih, t0));
+            for (int i = 0; i < 3; i++) KafkaTestSupport.send(p, topics.harvestRequests(), ih, harvest(ih, "h-" + ih + "-" + i, t0));
+            for (int i = 0; i < 1000; i++) KafkaTestSupport.send(p, topics.observations(), ih + ":pk" + (i % 50), observation(ih, i, t0));
+            KafkaTestSupport.send(p, StreamTopics.outPeers(topics), ih + ":pk0", summary(ih, 1, t0));
+            KafkaTestSupport.send(p, StreamTopics.outPeers(topics), ih + ":pk0", summary(ih, 2, t0));
+            KafkaTestSupport.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 1, t0.plusSeconds(600)));
+            KafkaTestSupport.send(p, StreamTopics.outDiscoveries(topics), ih + ":pk0", discovery(ih, "0-1", PeerSource.TRACKER, true, t0));
+            KafkaTestSupport.send(p, StreamTopics.outDiscoveries(topics), ih + ":pk0", discovery(ih, "0-2", PeerSource.DHT, false, t0.plusSeconds(1)));
+            p.flush();
+            assertThat(waitForCount(ch, "observations", ih, 1000)).isEqualTo(1000);
+
+            ch.stop();
+            try {
+                for (int i = 1000; i < 2000; i++) KafkaTestSupport.send(p, topics.observations(), ih + ":pk" + (i % 50), observation(ih, i, t0));
+                KafkaTestSupport.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 2, t0.plusSeconds(300)));
+                p.flush();
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (service.sink().insertFailures() < 2 && System.nanoTime() < deadline) Thread.sleep(100);
+                assertThat(service.sink().insertFailures()).as("inserts fail while ClickHouse is down").isGreaterThanOrEqualTo(2);
+            } finally {
+                ch.start();
+            }
+            assertThat(waitForCount(ch, "observations", ih, 2000)).isEqualTo(2000);
+        } finally {
+            service.close();
+        }
+
+        try (Connection c = ch.connect(); Statement st = c.createStatement()) {
+            assertThat(count(st, "SELECT count() FROM btda.observations FINAL WHERE info_hash = '" + ih + "'")).isEqualTo(2000);
+            assertThat(count(st, "SELECT uniqExact(observed_at, peer_key) FROM btda.observations WHERE info_hash = '" + ih + "'")).isEqualTo(2000);
+            assertThat(count(st, "SELECT count() FROM btda.harvest_requests FINAL WHERE info_hash = '" + ih + "'")).isEqualTo(3);
+            assertThat(count(st, "SELECT count() FROM btda.torrents FINAL WHERE info_hash = '" + ih + "'")).isEqualTo(1);
+            assertThat(count(st, "SELECT max(version) FROM btda.peers FINAL WHERE info_hash = '" + ih + "'")).isEqualTo(2);
+            assertThat(count(st, "SELECT count() FROM btda.peers FINAL WHERE info_hash = '" + ih + "'")).isEqualTo(1);
+            try (ResultSet rs = st.executeQuery("SELECT version, toUnixTimestamp64Milli(crossed_at) FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + ih + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getLong(1)).isEqualTo(2);
+                assertThat(rs.getLong(2)).isEqualTo(t0.plusSeconds(300).toEpochMilli());
+                assertThat(rs.next()).as("one row per (torrent, peer)").isFalse();
+            }
+            assertThat(count(st, "SELECT sum(is_new) FROM btda.discoveries FINAL WHERE info_hash = '" + ih + "'")).isEqualTo(1);
+            assertThat(count(st, "SELECT count() FROM btda.discoveries FINAL WHERE info_hash = '" + ih + "'")).isEqualTo(2);
+            // the hourly view derived from the de-duplicated rows counts the one download once
+            assertThat(count(st, "SELECT sum(downloads) FROM btda.downloads_hourly WHERE info_hash = '" + ih + "'")).isEqualTo(1);
+            // no column of an observation row carries the sealed endpoint in any form
+            String sealedHex = HexFormat.of().formatHex(SEALED);
+            try (ResultSet rs = st.executeQuery("SELECT * FROM btda.observations WHERE info_hash = '" + ih + "' LIMIT 50")) {
+                ResultSetMetaData md = rs.getMetaData();
+                int rows = 0;
+                while (rs.next()) {
+                    rows++;
+                    for (int i = 1; i <= md.getColumnCount(); i++) {
+                        String v = rs.getString(i);
+                        if (v != null) assertThat(v.toLowerCase()).doesNotContain(sealedHex);
+                    }
+                }
+                assertThat(rows).isEqualTo(50);
+            }
+        }
+    }
+
+    private static long waitForCount(LocalClickHouse ch, String table, String ih, long expected) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        long n = -1;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = ch.connect(); Statement st = c.createStatement()) {
+                n = count(st, "SELECT count() FROM btda." + table + " FINAL WHERE info_hash = '" + ih + "'");
+                if (n >= expected) return n;
+            } catch (SQLException e) {
+                // ClickHouse still starting
+            }
+            Thread.sleep(200);
+        }
+        return n;
+    }
+
+    private static long count(Statement st, String sql) throws SQLException {
+        try (ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    static String hex(int bytes) {
+        byte[] b = new byte[bytes];
+        RANDOM.nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
+    static TorrentRegistered torrent(String ih, Instant t0) {
+        return TorrentRegistered.newBuilder().setInfoHash(ih).setName("name \"quoted\" \\ ünïcode").setPieceLength(16384)
+                .setPieceCount(100).setTotalSize(1_638_400).setFileCount(2).setPrivate$(false)
+                .setTrackers(List.of(List.of("http://127.0.0.1:6969/announce"), List.of("udp://127.0.0.1:6969")))
+                .setSource(TorrentSource.FILE).setOrigin("x.torrent").setMonitored(true).setEventTime(t0).build();
+    }
+
+    static HarvestRequest harvest(String ih, String id, Instant t0) {
+        return HarvestRequest.newBuilder().setId(id).setInfoHash(ih).setKind(HarvestKind.ANNOUNCE)
+                .setTarget("http://127.0.0.1:6969/announce").setStartedAt(t0).setDurationMs(12).setPeersReceived(5)
+                .setPeersNew(3).setDuplicates(2).setSeeders(1).setLeechers(4).build();
+    }
+
+    static Observation observation(String ih, int i, Instant t0) {
+        return Observation.newBuilder().setRequestId(i % 7 == 0 ? null : "req-" + i).setInfoHash(ih).setPeerKey("pk" + (i % 50))
+                .setIdentity(IdentityKind.LISTEN_PORT).setObservedAt(t0.plusMillis(i)).setSource(PeerSource.TRACKER)
+                .setSuccess(i % 5 != 0).setPieces(i % 3 == 0 ? null : i % 100).setTotalPieces(100).setPieceLength(16384)
+                .setPeerId(ByteBuffer.wrap("-TR4050-abcdefghijkl".getBytes(java.nio.charset.StandardCharsets.US_ASCII)))
+                .setClient("Transmission 4.0.5").setExtMessages(Map.of("ut_metadata", 3, "ut_pex", 1))
+                .setMessagesReceived(3).setSessionMs(900).setLongestGapMs(400)
+                .setSealedEndpoint(ByteBuffer.wrap(SEALED)).setNetwork("198.51.100.0/24").setEvaluator("ev-1").build();
+    }
+
+    static PeerSummary summary(String ih, long version, Instant t0) {
+        return PeerSummary.newBuilder().setInfoHash(ih).setPeerKey("pk0").setIdentity(IdentityKind.LISTEN_PORT)
+                .setFirstSource(PeerSource.TRACKER).setSources(List.of(PeerSource.TRACKER, PeerSource.DHT)).setFirstSeenAt(t0)
+                .setDiscoveries(2).setDuplicates(1).setFirstContactAt(t0).setFirstPieces(1).setLastContactAt(t0.plusSeconds(60 * version))
+                .setLastPieces((int) version * 10).setTotalPieces(100).setPieceLength(16384).setMaxSpeedBps(1000 * version)
+                .setContacts((int) version).setFailures(0).setConsecutiveFailures(0).setParked(false)
+                .setUpdatedAt(t0).setVersion(version).build();
+    }
+
+    static ConfirmedDownload confirmed(String ih, long version, Instant crossed) {
+        return ConfirmedDownload.newBuilder().setInfoHash(ih).setPeerKey("pk0").setClient("Transmission 4.0.5")
+                .setCrossedAt(crossed).setLastBelowAt(crossed.minusSeconds(60)).setPiecesBelow(50).setPiecesAtCrossing(99)
+                .setTotalPieces(100).setThreshold(0.98).setVersion(version).build();
+    }
+
+    static Discovery discovery(String ih, String id, PeerSource source, boolean isNew, Instant at) {
+        return Discovery.newBuilder().setId(id).setInfoHash(ih).setPeerKey("pk0").setSource(source).setDiscoveredAt(at).setIsNew(isNew).build();
+    }
+}
