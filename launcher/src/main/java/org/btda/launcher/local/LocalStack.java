@@ -1,0 +1,221 @@
+package org.btda.launcher.local;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.btda.common.config.Settings;
+import org.btda.common.kafka.Topics;
+import org.btda.launcher.Service;
+import org.btda.launcher.ServiceCatalog;
+import org.btda.launcher.kafka.EmbeddedKafka;
+import org.btda.launcher.kafka.FreePorts;
+import org.btda.launcher.kafka.TopicBootstrap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code btda local}: embedded broker → topics → local ClickHouse (unless {@code clickhouse.url} is set) → migrations →
+ * services (ClickHouse sink, stream-processor, evaluator, harvester). {@link #close()} stops the services in reverse order
+ * (producers before their consumers, so accepted data is flushed), then the broker, then ClickHouse.
+ */
+public final class LocalStack implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    static final Duration PER_COMPONENT_STOP = Duration.ofSeconds(30);
+    static final Duration TOTAL_STOP = Duration.ofSeconds(120);
+    static final int PREFERRED_CLICKHOUSE_HTTP = 8123;
+    static final int PREFERRED_CLICKHOUSE_TCP = 9000;
+
+    private final Lifecycle lifecycle = new Lifecycle();
+    private final List<String> notWired = new ArrayList<>();
+    private Settings settings;
+    private EmbeddedKafka kafka;
+    private List<String> createdTopics = List.of();
+    private Hooks.RunRecorder recorder;
+
+    private final boolean standardPorts;
+
+    private LocalStack(Settings settings, boolean standardPorts) {
+        this.settings = settings;
+        this.standardPorts = standardPorts;
+    }
+
+    /** Runs until SIGINT/SIGTERM; 0 after a clean stop, 1 when starting or stopping failed. */
+    public static int run(Settings settings) {
+        StopSignal signal = StopSignal.install();
+        LocalStack stack;
+        try {
+            stack = start(settings, System.getenv());
+        } catch (RuntimeException e) {
+            LOG.error("btda local failed to start: {}", e.getMessage(), e);
+            return 1;
+        }
+        LOG.info("btda local running: kafka {} clickhouse {}; Ctrl-C stops", stack.bootstrapServers(), stack.clickhouseUrl());
+        try {
+            signal.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        StopSignal.watchdog(TOTAL_STOP.toMillis());
+        boolean clean = stack.stop();
+        return clean ? 0 : 1;
+    }
+
+    /** Starts everything; on failure, whatever was started is stopped again before the exception propagates. */
+    public static LocalStack start(Settings settings, Map<String, String> env) {
+        return start(settings, env, true);
+    }
+
+    /**
+     * @param standardPorts give the local ClickHouse 8123/9000 when free (what a user expects to query); tests pass false to
+     *                      always take free ports and stay out of other processes' way
+     */
+    static LocalStack start(Settings settings, Map<String, String> env, boolean standardPorts) {
+        LocalStack stack = new LocalStack(settings, standardPorts);
+        try {
+            stack.startAll(env);
+            return stack;
+        } catch (RuntimeException e) {
+            stack.stop();
+            throw e;
+        }
+    }
+
+    private void startAll(Map<String, String> env) {
+        Path stateDir = settings.get(Settings.STATE_DIR).toAbsolutePath();
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create state dir " + stateDir, e);
+        }
+
+        int brokerPort = portOf(settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
+        kafka = lifecycle.add("kafka", EmbeddedKafka.builder(stateDir).brokerPort(brokerPort)
+                .brokerProperty("num.partitions", Integer.toString(settings.get(Settings.KAFKA_PARTITIONS)))
+                .build().start());
+        settings = settings.with(Settings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+
+        try (Admin admin = Admin.create(kafka.clientConfig())) {
+            createdTopics = TopicBootstrap.ensure(admin, new Topics(settings));
+        }
+
+        String url = settings.get(Settings.CLICKHOUSE_URL);
+        if (url.isBlank()) {
+            LocalClickHouse ch = LocalClickHouse.start(BtdaHome.find(env), stateDir.resolve("clickhouse"),
+                    port(PREFERRED_CLICKHOUSE_HTTP), port(PREFERRED_CLICKHOUSE_TCP));
+            // Stopped last, after the broker: the sink has flushed by then and nothing else writes to it.
+            lifecycle.addClosedLast("clickhouse", ch);
+            settings = settings.with(Settings.CLICKHOUSE_URL, ch.jdbcUrl());
+        }
+        Hooks.applyMigrations(settings, settings.get(Settings.CLICKHOUSE_URL));
+
+        for (ServiceCatalog.Kind kind : ServiceCatalog.localOrder()) {
+            List<Service> components = ServiceCatalog.create(kind, settings);
+            if (components.isEmpty()) {
+                notWired.add(kind.label());
+                LOG.warn("{} is not wired into the launcher yet (ServiceCatalog.create); not started", kind.label());
+            }
+            for (Service s : components) {
+                try {
+                    s.start();
+                } catch (Exception e) {
+                    closeQuietly(s);
+                    throw new IllegalStateException(s.name() + " failed to start: " + e.getMessage(), e);
+                }
+                lifecycle.add(s.name(), s);
+                LOG.info("started {}", s.name());
+            }
+        }
+        recorder = Hooks.runRecorder(settings);
+        recorder.started(Instant.now(), settings.describe());
+    }
+
+    /** Stops everything started so far, in reverse order. @return true when every component stopped cleanly in time. */
+    public boolean stop() {
+        long t0 = System.nanoTime();
+        boolean clean = lifecycle.closeAll(PER_COMPONENT_STOP);
+        if (recorder != null) {
+            recorder.stopped(Instant.now(), clean);
+        }
+        LOG.info("btda local stopped {} in {} ms", clean ? "cleanly" : "with errors", (System.nanoTime() - t0) / 1_000_000);
+        return clean;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Effective settings: {@code kafka.bootstrap-servers} and {@code clickhouse.url} point at what is running. */
+    public Settings settings() {
+        return settings;
+    }
+
+    public String bootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    public String clickhouseUrl() {
+        return settings.get(Settings.CLICKHOUSE_URL);
+    }
+
+    public EmbeddedKafka kafka() {
+        return kafka;
+    }
+
+    /** Topics created by this start (empty when they all existed). */
+    public List<String> createdTopics() {
+        return createdTopics;
+    }
+
+    /** Services with no {@link ServiceCatalog} wiring yet; they were not started. */
+    public List<String> notWired() {
+        return List.copyOf(notWired);
+    }
+
+    /** Port of the first {@code host:port} in a bootstrap list; the embedded broker binds it on 127.0.0.1. */
+    static int portOf(String bootstrapServers) {
+        String first = bootstrapServers.split(",", 2)[0].strip();
+        int colon = first.lastIndexOf(':');
+        if (colon < 0 || colon == first.length() - 1) {
+            throw new IllegalArgumentException("kafka.bootstrap-servers '" + bootstrapServers + "' has no port");
+        }
+        try {
+            int port = Integer.parseInt(first.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("kafka.bootstrap-servers '" + bootstrapServers + "' has a bad port", e);
+        }
+    }
+
+    private int port(int preferred) {
+        return standardPorts ? preferredOrFree(preferred) : FreePorts.loopback();
+    }
+
+    private static int preferredOrFree(int preferred) {
+        try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+            s.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), preferred));
+            return preferred;
+        } catch (IOException busy) {
+            return FreePorts.loopback();
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("close after failed start", e);
+        }
+    }
+}
