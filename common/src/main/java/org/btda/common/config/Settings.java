@@ -157,6 +157,14 @@ public final class Settings {
             "path", "directory of MaxMind databases");
     public static final Setting<String> DNS_SERVER = Setting.define("dns.server", STRING, "",
             "host[:port]", "DNS server for tracker names; empty = system resolver");
+    public static final Setting<Double> GEOIP_COORDINATE_GRID = Setting.define("geoip.coordinate-grid", SettingType.doubles(0, 10), 0.1,
+            "degrees", "latitude/longitude are rounded to this grid before they are attached to an observation (city level)");
+    public static final Setting<Boolean> DNS_ENABLED = Setting.define("dns.enabled", BOOLEAN, true,
+            "", "reverse DNS of peers (asynchronous; only the registered domain is kept), sent to dns.server");
+    public static final Setting<Duration> DNS_TIMEOUT = Setting.define("dns.timeout", DURATION, Duration.ofSeconds(2),
+            "duration", "timeout of one reverse DNS query");
+    public static final Setting<Integer> DNS_CACHE_SIZE = Setting.define("dns.cache-size", ints(1, 10_000_000), 100_000,
+            "entries", "reverse DNS answers (including negative ones) kept in memory");
     public static final Setting<Duration> STATUS_INTERVAL = Setting.define("status.interval", DURATION, Duration.ofSeconds(5),
             "duration", "time between status lines on the console");
 

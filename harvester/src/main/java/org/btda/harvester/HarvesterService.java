@@ -1,0 +1,160 @@
+package org.btda.harvester;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.btda.common.config.Settings;
+import org.btda.common.identity.PeerKeys;
+import org.btda.common.identity.Secrets;
+import org.btda.common.kafka.KafkaClients;
+import org.btda.common.kafka.Topics;
+import org.btda.common.net.CidrSet;
+import org.btda.events.codec.EventCodec;
+import org.btda.harvester.schedule.HarvestScheduler;
+import org.btda.harvester.schedule.SchedulePolicy;
+import org.btda.harvester.torrents.TorrentFolderWatcher;
+import org.btda.harvester.torrents.TorrentListener;
+import org.btda.harvester.tracker.HttpTrackerClient;
+import org.btda.harvester.tracker.RetransmitPolicy;
+import org.btda.harvester.tracker.TrackerClients;
+import org.btda.harvester.tracker.UdpTrackerClient;
+import org.btda.protocol.metainfo.Metainfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The harvester: watches {@code torrents.dir}, announces and scrapes every tracker of every torrent, and publishes
+ * TorrentRegistered, PeerDiscovered and HarvestRequest records. One scheduler thread owns all state; tracker I/O is
+ * asynchronous (HTTP client threads, one UDP socket).
+ */
+public final class HarvesterService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HarvesterService.class);
+    /** Bound on remembered peers per torrent for the "new within revisit.delay" count. */
+    static final int MAX_RECENT_PER_TORRENT = 200_000;
+
+    private final Settings settings;
+    private final String bootstrapServers;
+    private final HarvesterStats stats = new HarvesterStats();
+    private ScheduledExecutorService exec;
+    private KafkaProducer<String, byte[]> producer;
+    private TrackerClients trackers;
+    private TorrentFolderWatcher watcher;
+    private ClientIdentity identity;
+
+    public HarvesterService(Settings settings, String bootstrapServers) {
+        this.settings = settings;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    public synchronized void start() {
+        if (exec != null) {
+            throw new IllegalStateException("already started");
+        }
+        Clock clock = Clock.systemUTC();
+        PeerKeys keys = new PeerKeys(Secrets.loadOrCreate(settings.secretFile()));
+        identity = ClientIdentity.loadOrCreate(settings.get(Settings.STATE_DIR));
+        Topics topics = new Topics(settings);
+        int listenPort = settings.get(Settings.LISTEN_PORT);
+        PeerFilter filter = new PeerFilter(listenPort, PeerFilter.localAddresses(), CidrSet.parse(settings.get(Settings.DO_NOT_CONTACT)));
+        RecentPeers recent = new RecentPeers(settings.get(Settings.REVISIT_DELAY).toMillis(), MAX_RECENT_PER_TORRENT);
+
+        producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, "btda-harvester"), new StringSerializer(), new ByteArraySerializer());
+        RecordSink sink = this::send;
+        HarvestPublisher publisher = new HarvestPublisher(sink, topics, keys, filter, recent, stats, clock);
+
+        Duration timeout = settings.get(Settings.TRACKER_TIMEOUT);
+        try {
+            trackers = new TrackerClients(new HttpTrackerClient(timeout),
+                    new UdpTrackerClient(RetransmitPolicy.bep15(settings.get(Settings.TRACKER_UDP_RETRANSMIT_BASE)), null));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open UDP tracker socket", e);
+        }
+        ScheduledThreadPoolExecutor ex = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "harvester");
+            t.setDaemon(true);
+            return t;
+        });
+        ex.setRemoveOnCancelPolicy(true);
+        exec = ex;
+        HarvestScheduler scheduler = new HarvestScheduler(trackers, identity.announceIdentity(listenPort),
+                SchedulePolicy.from(settings), publisher::outcome, exec, clock);
+        Path dir = settings.get(Settings.TORRENTS_DIR);
+        watcher = new TorrentFolderWatcher(dir, new TorrentListener() {
+            @Override
+            public void registered(Metainfo torrent, Path file) {
+                stats.torrentsRegistered.incrementAndGet();
+                publisher.torrent(torrent, file, true);
+                scheduler.add(torrent);
+            }
+
+            @Override
+            public void unregistered(Metainfo torrent, Path file) {
+                stats.torrentsUnregistered.incrementAndGet();
+                scheduler.remove(torrent.infoHash());
+                publisher.torrent(torrent, file, false);
+            }
+
+            @Override
+            public void malformed(Path file, String reason) {
+                stats.malformedFiles.incrementAndGet();
+            }
+        });
+        long scan = settings.get(Settings.TORRENTS_SCAN_INTERVAL).toMillis();
+        exec.scheduleWithFixedDelay(this::scan, 0, Math.max(100, scan), TimeUnit.MILLISECONDS);
+        LOG.info("harvester started: peer id {}, torrents from {}, listen port {}", identity.peerIdText(), dir.toAbsolutePath(), listenPort);
+    }
+
+    private void scan() {
+        try {
+            watcher.scan();
+        } catch (RuntimeException e) {
+            // Never let one bad scan kill the periodic task.
+            LOG.error("torrent folder scan failed", e);
+        }
+    }
+
+    private void send(String topic, String key, SpecificRecord value) {
+        producer.send(new ProducerRecord<>(topic, key, EventCodec.encode(value)), (md, err) -> {
+            if (err != null) {
+                stats.publishErrors.incrementAndGet();
+                LOG.warn("publish to {} failed: {}", topic, err.toString());
+            }
+        });
+    }
+
+    public HarvesterStats stats() {
+        return stats;
+    }
+
+    /** The peer id we announce with (for logs and tests). */
+    public synchronized String peerId() {
+        return identity == null ? null : identity.peerIdText();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (exec == null) {
+            return;
+        }
+        exec.shutdownNow();
+        try {
+            exec.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        trackers.close();
+        producer.close(Duration.ofSeconds(10));
+        exec = null;
+        LOG.info("harvester stopped: {}", stats);
+    }
+}
