@@ -1,0 +1,62 @@
+package org.btda.harvester.dht;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import org.btda.protocol.bencode.BDict;
+import org.btda.protocol.bencode.Bencode;
+import org.btda.protocol.bencode.BencodeException;
+import org.btda.protocol.bencode.BencodeLimits;
+
+/**
+ * Node id and routing table on disk: a bencoded dict {@code {id: 20 bytes, nodes: compact node info}}. Keeping the id
+ * stable matters (other nodes' tables point at it); keeping the nodes means a restart resumes without the bootstrap
+ * routers. Written atomically (temp file + move) so a crash never leaves half a file.
+ */
+final class DhtStateStore {
+    private static final BencodeLimits LIMITS = new BencodeLimits(4, 1 << 20, 1 << 20, 100);
+
+    record State(NodeId id, List<NodeInfo> nodes) {
+    }
+
+    private DhtStateStore() {
+    }
+
+    /** Null if the file is absent or unreadable (a corrupt state file must not stop the node: start fresh). */
+    static State load(Path file) {
+        if (file == null || !Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            if (Files.size(file) > LIMITS.maxTotalSize()) {
+                return null;
+            }
+            if (!(Bencode.decode(Files.readAllBytes(file), LIMITS) instanceof BDict d)) {
+                return null;
+            }
+            byte[] id = d.getBytes("id");
+            byte[] nodes = d.getBytes("nodes");
+            if (id == null || id.length != NodeId.LENGTH) {
+                return null;
+            }
+            return new State(NodeId.of(id), nodes == null ? List.of() : Krpc.decodeNodes(nodes));
+        } catch (IOException | BencodeException | KrpcException e) {
+            return null;
+        }
+    }
+
+    static void save(Path file, NodeId id, List<NodeInfo> nodes) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        byte[] data = Bencode.encode(new BDict().put("id", id.bytes()).put("nodes", Krpc.encodeNodes(nodes)));
+        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
+        try {
+            Files.write(tmp, data);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
