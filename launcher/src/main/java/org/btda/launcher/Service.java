@@ -9,4 +9,12 @@ public interface Service extends AutoCloseable {
 
     /** Starts the service's own threads and returns; throws if the service cannot run. */
     void start() throws Exception;
+
+    /**
+     * The concrete service behind this one when it is a {@code type} (for its counters: the status line). Still answers
+     * after {@link #close()}, so the exit summary can read final counts.
+     */
+    default <T> java.util.Optional<T> unwrap(Class<T> type) {
+        return java.util.Optional.empty();
+    }
 }

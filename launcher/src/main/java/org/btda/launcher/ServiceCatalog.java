@@ -99,6 +99,7 @@ public final class ServiceCatalog {
         private final Factory<T> factory;
         private final Starter<T> starter;
         private T instance;
+        private boolean closed;
 
         private Adapted(String name, Factory<T> factory, Starter<T> starter) {
             this.name = name;
@@ -125,11 +126,16 @@ public final class ServiceCatalog {
         }
 
         @Override
+        public synchronized <U> java.util.Optional<U> unwrap(Class<U> type) {
+            return type.isInstance(instance) ? java.util.Optional.of(type.cast(instance)) : java.util.Optional.empty();
+        }
+
+        /** Closes once; the instance is kept so that {@link #unwrap} still reaches its (final) counters. */
+        @Override
         public synchronized void close() throws Exception {
-            if (instance != null) {
-                T i = instance;
-                instance = null;
-                i.close();
+            if (instance != null && !closed) {
+                closed = true;
+                instance.close();
             }
         }
     }

@@ -1,6 +1,7 @@
 package org.btda.launcher.local;
 
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -11,8 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Steps of {@code btda local} whose work other modules own: the ClickHouse schema (stream-processor's migrations) and the
- * run record (an extension point until the sink offers one).
+ * Steps of {@code btda local} beside the services: the ClickHouse schema (stream-processor's migrations) and the run
+ * record.
  */
 final class Hooks {
     private static final Logger LOG = LoggerFactory.getLogger(Hooks.class);
@@ -34,26 +35,37 @@ final class Hooks {
         LOG.info("ClickHouse schema current ({} migration(s) applied now)", applied.size());
     }
 
-    /**
-     * EXTENSION POINT (stream-processor owns the sink): record a run row (start time, effective settings without secrets)
-     * when everything is up, and close it with the stop time and outcome at shutdown.
-     */
+    /** The run record in {@code btda.runs}: written when everything is up, closed with the stop time and outcome. */
     interface RunRecorder {
         void started(Instant at, Map<String, String> settings);
 
         void stopped(Instant at, boolean clean);
     }
 
-    static RunRecorder runRecorder(Settings settings) {
+    /**
+     * A {@link org.btda.launcher.local.RunRecorder} when a ClickHouse URL is known, else one that only logs.
+     *
+     * @param command         the btda command being run ({@code local}, {@code stream-processor})
+     * @param ownsClickHouse  true when this process started the ClickHouse itself: then no other btda can be running
+     *                        against it and every open run is a dead one; otherwise open runs are closed only once their
+     *                        heartbeat is {@link org.btda.launcher.local.RunRecorder#SHARED_STALE_AFTER} old
+     */
+    static RunRecorder runRecorder(Settings settings, String command, boolean ownsClickHouse) {
+        String url = settings.get(Settings.CLICKHOUSE_URL);
+        if (!url.isBlank()) {
+            return new org.btda.launcher.local.RunRecorder(url, settings.get(Settings.CLICKHOUSE_USER),
+                    settings.get(Settings.CLICKHOUSE_PASSWORD), command, org.btda.launcher.local.RunRecorder.HEARTBEAT,
+                    ownsClickHouse ? Duration.ZERO : org.btda.launcher.local.RunRecorder.SHARED_STALE_AFTER);
+        }
         return new RunRecorder() {
             @Override
             public void started(Instant at, Map<String, String> described) {
-                LOG.debug("run started at {} (not recorded: no run sink wired)", at);
+                LOG.info("run started at {} (not recorded: clickhouse.url is empty)", at);
             }
 
             @Override
             public void stopped(Instant at, boolean clean) {
-                LOG.debug("run stopped at {} clean={} (not recorded: no run sink wired)", at, clean);
+                LOG.info("run stopped at {} clean={} (not recorded: clickhouse.url is empty)", at, clean);
             }
         };
     }

@@ -18,6 +18,9 @@ import org.btda.launcher.ServiceCatalog;
 import org.btda.launcher.kafka.EmbeddedKafka;
 import org.btda.launcher.kafka.FreePorts;
 import org.btda.launcher.kafka.TopicBootstrap;
+import org.btda.launcher.status.ClickHouseCounts;
+import org.btda.launcher.status.StatusCounters;
+import org.btda.launcher.status.StatusReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +36,12 @@ public final class LocalStack implements AutoCloseable {
     static final int PREFERRED_CLICKHOUSE_HTTP = 8123;
     static final int PREFERRED_CLICKHOUSE_TCP = 9000;
 
+    /** Broker and ClickHouse: stopped after the services, the run record and the exit summary. */
     private final Lifecycle lifecycle = new Lifecycle();
+    private final Lifecycle services = new Lifecycle();
+    private final List<Service> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private StatusReporter status;
+    private boolean ownsClickHouse;
     private final List<String> notWired = new ArrayList<>();
     private Settings settings;
     private EmbeddedKafka kafka;
@@ -112,6 +120,7 @@ public final class LocalStack implements AutoCloseable {
                     port(PREFERRED_CLICKHOUSE_HTTP), port(PREFERRED_CLICKHOUSE_TCP));
             // Stopped last, after the broker: the sink has flushed by then and nothing else writes to it.
             lifecycle.addClosedLast("clickhouse", ch);
+            ownsClickHouse = true;
             settings = settings.with(Settings.CLICKHOUSE_URL, ch.jdbcUrl());
         }
         Hooks.applyMigrations(settings, settings.get(Settings.CLICKHOUSE_URL));
@@ -129,21 +138,38 @@ public final class LocalStack implements AutoCloseable {
                     closeQuietly(s);
                     throw new IllegalStateException(s.name() + " failed to start: " + e.getMessage(), e);
                 }
-                lifecycle.add(s.name(), s);
+                services.add(s.name(), s);
+                running.add(s);
                 LOG.info("started {}", s.name());
             }
         }
-        recorder = Hooks.runRecorder(settings);
+        recorder = Hooks.runRecorder(settings, "local", ownsClickHouse);
         recorder.started(Instant.now(), settings.describe());
+        status = StatusReporter.start(statusCounters(), settings.get(Settings.STATUS_INTERVAL));
+    }
+
+    /** The figures of the status line, from the running services' counters and ClickHouse. */
+    StatusCounters statusCounters() {
+        String url = settings.get(Settings.CLICKHOUSE_URL);
+        ClickHouseCounts ch = url.isBlank() ? null
+                : new ClickHouseCounts(url, settings.get(Settings.CLICKHOUSE_USER), settings.get(Settings.CLICKHOUSE_PASSWORD));
+        return new StatusCounters(() -> List.copyOf(running), ch);
     }
 
     /** Stops everything started so far, in reverse order. @return true when every component stopped cleanly in time. */
-    public boolean stop() {
+    public synchronized boolean stop() {
         long t0 = System.nanoTime();
-        boolean clean = lifecycle.closeAll(PER_COMPONENT_STOP);
+        // Services first (they flush), then the summary and the run record while ClickHouse is still up, then the rest.
+        boolean clean = services.closeAll(PER_COMPONENT_STOP);
+        if (status != null) {
+            status.close();
+            status = null;
+        }
         if (recorder != null) {
             recorder.stopped(Instant.now(), clean);
+            recorder = null;
         }
+        clean &= lifecycle.closeAll(PER_COMPONENT_STOP);
         LOG.info("btda local stopped {} in {} ms", clean ? "cleanly" : "with errors", (System.nanoTime() - t0) / 1_000_000);
         return clean;
     }

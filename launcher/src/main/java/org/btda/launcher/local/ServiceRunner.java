@@ -1,5 +1,6 @@
 package org.btda.launcher.local;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.btda.common.config.Settings;
@@ -34,9 +35,20 @@ public final class ServiceRunner {
                 return 1;
             }
         }
+        // The stream-processor is the one standalone service that writes to ClickHouse, so it records the run.
+        Hooks.RunRecorder recorder = kind == ServiceCatalog.Kind.STREAM_PROCESSOR
+                && !settings.get(Settings.CLICKHOUSE_URL).isBlank()
+                ? Hooks.runRecorder(settings, kind.label(), false) : null;
+        if (recorder != null) {
+            recorder.started(Instant.now(), settings.describe());
+        }
         LOG.info("{} running against {}; Ctrl-C stops", kind.label(), settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS));
         signal.await();
         StopSignal.watchdog(LocalStack.TOTAL_STOP.toMillis());
-        return lifecycle.closeAll(LocalStack.PER_COMPONENT_STOP) ? 0 : 1;
+        boolean clean = lifecycle.closeAll(LocalStack.PER_COMPONENT_STOP);
+        if (recorder != null) {
+            recorder.stopped(Instant.now(), clean);
+        }
+        return clean ? 0 : 1;
     }
 }

@@ -68,6 +68,14 @@ class LocalStackTest {
                 }
                 assertThat(groups).contains("btda.stream-processor", "btda.evaluator");
             }
+            // The run record: one open row for this start.
+            assertThat(query(httpPort, "SELECT count(), countIf(stopped_at IS NULL), any(command) FROM btda.runs FINAL"))
+                    .isEqualTo("1\t1\tlocal");
+            // The status line reads every real service's counters (none unknown) and ClickHouse's counts.
+            var figures = stack.statusCounters().get();
+            assertThat(figures).hasNoNullFieldsOrProperties();
+            assertThat(figures.torrents()).isZero();
+            assertThat(figures.peersKnown()).isZero();
             assertThat(stateDir.resolve("kafka/data/meta.properties")).exists();
             assertThat(stateDir.resolve("clickhouse/clickhouse.pid")).exists();
         }
@@ -77,6 +85,11 @@ class LocalStackTest {
 
         try (LocalStack again = LocalStack.start(settings, Map.of(), false)) {
             assertThat(again.createdTopics()).as("topics survive a restart").isEmpty();
+            String url2 = again.clickhouseUrl();
+            int port2 = Integer.parseInt(url2.substring(url2.lastIndexOf(':') + 1));
+            // The first run was closed cleanly (its stop row written before ClickHouse stopped); the second is open.
+            assertThat(query(port2, "SELECT count(), countIf(clean_stop AND stopped_at IS NOT NULL),"
+                    + " countIf(stopped_at IS NULL) FROM btda.runs FINAL")).isEqualTo("2\t1\t1");
             try (Admin admin = Admin.create(again.kafka().clientConfig())) {
                 assertThat(admin.listTopics().names().get()).containsAll(expectedTopics);
             }
