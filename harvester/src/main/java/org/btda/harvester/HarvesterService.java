@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +23,13 @@ import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.Topics;
 import org.btda.common.net.CidrSet;
 import org.btda.events.codec.EventCodec;
+import org.btda.events.TorrentSource;
+import org.btda.harvester.dht.DhtConfig;
+import org.btda.harvester.dht.DhtNode;
+import org.btda.harvester.magnet.MagnetFileWatcher;
+import org.btda.harvester.magnet.MagnetOptions;
+import org.btda.harvester.magnet.MagnetResolver;
+import org.btda.harvester.schedule.DhtScheduler;
 import org.btda.harvester.schedule.HarvestScheduler;
 import org.btda.harvester.schedule.SchedulePolicy;
 import org.btda.harvester.torrents.TorrentFolderWatcher;
@@ -28,19 +38,23 @@ import org.btda.harvester.tracker.HttpTrackerClient;
 import org.btda.harvester.tracker.RetransmitPolicy;
 import org.btda.harvester.tracker.TrackerClients;
 import org.btda.harvester.tracker.UdpTrackerClient;
+import org.btda.protocol.metainfo.InfoHash;
 import org.btda.protocol.metainfo.Metainfo;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The harvester: watches {@code torrents.dir}, announces and scrapes every tracker of every torrent, and publishes
- * TorrentRegistered, PeerDiscovered and HarvestRequest records. One scheduler thread owns all state; tracker I/O is
- * asynchronous (HTTP client threads, one UDP socket).
+ * The harvester: watches {@code torrents.dir} and {@code magnets.file}, announces and scrapes every tracker of every
+ * torrent, looks every torrent up in the DHT when {@code dht.enabled}, and publishes TorrentRegistered, PeerDiscovered
+ * and HarvestRequest records. One scheduler thread owns all state; tracker, DHT and metadata I/O is asynchronous
+ * (HTTP client threads, one UDP tracker socket, the DHT node's and the metadata resolver's event loops).
  */
 public final class HarvesterService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HarvesterService.class);
     /** Bound on remembered peers per torrent for the "new within revisit.delay" count. */
     static final int MAX_RECENT_PER_TORRENT = 200_000;
+    /** How long a magnet's peer sources (DHT lookup, tr announces) are awaited before fetching metadata. */
+    static final Duration MAGNET_PEER_WAIT = Duration.ofSeconds(10);
 
     private final Settings settings;
     private final String bootstrapServers;
@@ -50,6 +64,9 @@ public final class HarvesterService implements AutoCloseable {
     private TrackerClients trackers;
     private TorrentFolderWatcher watcher;
     private ClientIdentity identity;
+    private DhtNode dhtNode;
+    private MagnetResolver resolver;
+    private MagnetIntake magnets;
 
     public HarvesterService(Settings settings, String bootstrapServers) {
         this.settings = settings;
@@ -86,8 +103,12 @@ public final class HarvesterService implements AutoCloseable {
         });
         ex.setRemoveOnCancelPolicy(true);
         exec = ex;
+        SchedulePolicy policy = SchedulePolicy.from(settings);
         HarvestScheduler scheduler = new HarvestScheduler(trackers, identity.announceIdentity(listenPort),
-                SchedulePolicy.from(settings), publisher::outcome, exec, clock);
+                policy, publisher::outcome, exec, clock);
+        DhtScheduler dht = startDht(publisher, listenPort, clock);
+        // Torrents that came from a magnet: a .torrent file of the same torrent disappearing must not stop them.
+        Set<InfoHash> fromMagnets = new HashSet<>();
         Path dir = settings.get(Settings.TORRENTS_DIR);
         watcher = new TorrentFolderWatcher(dir, new TorrentListener() {
             @Override
@@ -95,12 +116,21 @@ public final class HarvesterService implements AutoCloseable {
                 stats.torrentsRegistered.incrementAndGet();
                 publisher.torrent(torrent, file, true);
                 scheduler.add(torrent);
+                if (dht != null) {
+                    dht.add(torrent.infoHash());
+                }
             }
 
             @Override
             public void unregistered(Metainfo torrent, Path file) {
+                if (fromMagnets.contains(torrent.infoHash())) {
+                    return;
+                }
                 stats.torrentsUnregistered.incrementAndGet();
                 scheduler.remove(torrent.infoHash());
+                if (dht != null) {
+                    dht.remove(torrent.infoHash());
+                }
                 publisher.torrent(torrent, file, false);
             }
 
@@ -109,9 +139,44 @@ public final class HarvesterService implements AutoCloseable {
                 stats.malformedFiles.incrementAndGet();
             }
         });
+        Optional<Path> magnetFile = settings.get(Settings.MAGNETS_FILE);
+        if (magnetFile.isPresent()) {
+            resolver = new MagnetResolver(MagnetOptions.DEFAULT);
+            // Retries start at the scan interval (how quickly the operator wants new input acted on) and double.
+            Duration retryBase = Duration.ofMillis(Math.max(1000, settings.get(Settings.TORRENTS_SCAN_INTERVAL).toMillis()));
+            magnets = new MagnetIntake(new MagnetFileWatcher(magnetFile.get()), resolver, trackers, dht, publisher, filter,
+                    identity.announceIdentity(listenPort), policy, retryBase, MAGNET_PEER_WAIT, scheduler::contains, (torrent, magnet) -> {
+                        fromMagnets.add(torrent.infoHash());
+                        stats.torrentsRegistered.incrementAndGet();
+                        String origin = magnet.displayName() != null ? magnet.displayName() : magnet.toUri();
+                        publisher.torrent(torrent, TorrentSource.MAGNET, origin, true);
+                        scheduler.add(torrent);
+                        if (dht != null) {
+                            dht.add(torrent.infoHash());
+                        }
+                    }, stats, exec, clock);
+        }
         long scan = settings.get(Settings.TORRENTS_SCAN_INTERVAL).toMillis();
         exec.scheduleWithFixedDelay(this::scan, 0, Math.max(100, scan), TimeUnit.MILLISECONDS);
-        LOG.info("harvester started: peer id {}, torrents from {}, listen port {}", identity.peerIdText(), dir.toAbsolutePath(), listenPort);
+        LOG.info("harvester started: peer id {}, torrents from {}, magnets from {}, listen port {}, DHT {}",
+                identity.peerIdText(), dir.toAbsolutePath(), magnetFile.map(Path::toString).orElse("-"), listenPort,
+                dhtNode == null ? "off" : dhtNode.localAddress());
+    }
+
+    /** The DHT node and its per-torrent lookups, or null when dht.enabled is off. */
+    private DhtScheduler startDht(HarvestPublisher publisher, int listenPort, Clock clock) {
+        if (!settings.get(Settings.DHT_ENABLED)) {
+            return null;
+        }
+        try {
+            dhtNode = DhtNode.start(DhtConfig.fromSettings(settings));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the DHT node", e);
+        }
+        // announce_peer only when we accept incoming peers (passive): otherwise nobody would be listening
+        int announcePort = settings.get(Settings.PASSIVE) && listenPort > 0 ? listenPort : 0;
+        return new DhtScheduler(dhtNode, settings.get(Settings.DHT_INTERVAL), announcePort, publisher::dht, exec, clock);
     }
 
     private void scan() {
@@ -120,6 +185,13 @@ public final class HarvesterService implements AutoCloseable {
         } catch (RuntimeException e) {
             // Never let one bad scan kill the periodic task.
             LOG.error("torrent folder scan failed", e);
+        }
+        if (magnets != null) {
+            try {
+                magnets.scan();
+            } catch (RuntimeException e) {
+                LOG.error("magnets file scan failed", e);
+            }
         }
     }
 
@@ -130,6 +202,11 @@ public final class HarvesterService implements AutoCloseable {
                 LOG.warn("publish to {} failed: {}", topic, err.toString());
             }
         });
+    }
+
+    /** The DHT node (null when dht.enabled is off or not started); for status and tests. */
+    public synchronized DhtNode dhtNode() {
+        return dhtNode;
     }
 
     public HarvesterStats stats() {
@@ -146,11 +223,20 @@ public final class HarvesterService implements AutoCloseable {
         if (exec == null) {
             return;
         }
+        if (magnets != null) {
+            magnets.close();
+        }
         exec.shutdownNow();
         try {
             exec.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (dhtNode != null) {
+            dhtNode.close(); // saves node id and routing table under state.dir
+        }
+        if (resolver != null) {
+            resolver.close();
         }
         trackers.close();
         producer.close(Duration.ofSeconds(10));

@@ -118,6 +118,10 @@ public final class HarvestScheduler {
         return torrents.size();
     }
 
+    public boolean contains(InfoHash h) {
+        return torrents.containsKey(h);
+    }
+
     private static void cancel(ScheduledFuture<?> f) {
         if (f != null) {
             f.cancel(false);
@@ -207,7 +211,8 @@ public final class HarvestScheduler {
         }
     }
 
-    static String message(Throwable err) {
+    /** The innermost message of a failed future, for HarvestRequest.error. */
+    public static String message(Throwable err) {
         Throwable t = err;
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
