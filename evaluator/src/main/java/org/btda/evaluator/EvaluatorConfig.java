@@ -1,0 +1,95 @@
+package org.btda.evaluator;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.UUID;
+
+import org.btda.common.config.Settings;
+import org.btda.common.net.Networks;
+
+/**
+ * Everything the evaluator reads from settings, as plain values, so the contact engine can be built in tests and
+ * benchmarks without a settings file.
+ *
+ * @param maxSessions      ceiling on sessions in flight (evaluator.max-sessions); above it partitions are paused
+ * @param connectTimeout   TCP connect timeout (evaluator.connect-timeout)
+ * @param quietTimeout     a session ends when the peer has been quiet this long (network.timeout); reset by each message
+ * @param sessionCap       hard ceiling on one session's duration (evaluator.session-cap), whatever the peer does
+ * @param maxMessages      a session ends after this many messages (evaluator.max-messages)
+ * @param maxFrameBytes    largest peer-wire frame accepted; bigger length prefixes are FRAME_TOO_LARGE
+ * @param bindAddress      local address to dial from, or null (evaluator.bind-address)
+ * @param staleAfter       requests older than this (by due_at) are not dialled (evaluator.stale-after)
+ * @param instanceId       written into every observation (evaluator.instance-id, default random)
+ * @param ioThreads        Netty event-loop threads (evaluator.io-threads, 0 = Netty default)
+ */
+public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration quietTimeout, Duration sessionCap,
+                              int maxMessages, int maxFrameBytes, InetAddress bindAddress, Duration staleAfter,
+                              String instanceId, int ioThreads) {
+
+    public static final int DEFAULT_MAX_SESSIONS = 10_000;
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_QUIET_TIMEOUT = Duration.ofSeconds(6);
+    public static final Duration DEFAULT_SESSION_CAP = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_MESSAGES = 1_000;
+    /** A bitfield of 2^21 pieces is 256 KiB; anything larger than this is no honest bitfield or extended message. */
+    public static final int DEFAULT_MAX_FRAME_BYTES = 512 * 1024;
+    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(10);
+
+    public EvaluatorConfig {
+        if (maxSessions < 1) throw new IllegalArgumentException("evaluator.max-sessions must be >= 1");
+        if (maxMessages < 1) throw new IllegalArgumentException("evaluator.max-messages must be >= 1");
+        if (maxFrameBytes < 16) throw new IllegalArgumentException("max frame too small");
+        Objects.requireNonNull(connectTimeout);
+        Objects.requireNonNull(quietTimeout);
+        Objects.requireNonNull(sessionCap);
+        Objects.requireNonNull(staleAfter);
+        Objects.requireNonNull(instanceId);
+    }
+
+    public static EvaluatorConfig defaults() {
+        return new EvaluatorConfig(DEFAULT_MAX_SESSIONS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_QUIET_TIMEOUT, DEFAULT_SESSION_CAP,
+                DEFAULT_MAX_MESSAGES, DEFAULT_MAX_FRAME_BYTES, null, DEFAULT_STALE_AFTER, randomInstanceId(), 0);
+    }
+
+    /** The evaluator's settings; the instance id is random per process (several instances share one settings file). */
+    public static EvaluatorConfig from(Settings s) {
+        String bind = s.get(Settings.EVALUATOR_BIND_ADDRESS);
+        return new EvaluatorConfig(s.get(Settings.EVALUATOR_MAX_SESSIONS), s.get(Settings.EVALUATOR_CONNECT_TIMEOUT),
+                s.get(Settings.NETWORK_TIMEOUT), s.get(Settings.EVALUATOR_SESSION_CAP), s.get(Settings.EVALUATOR_MAX_MESSAGES),
+                s.get(Settings.EVALUATOR_MAX_FRAME_BYTES), bind == null || bind.isBlank() ? null : Networks.parseLiteral(bind),
+                s.get(Settings.EVALUATOR_STALE_AFTER), randomInstanceId(), 0);
+    }
+
+    public static String randomInstanceId() {
+        return "evaluator-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    public EvaluatorConfig withMaxSessions(int v) {
+        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads);
+    }
+
+    public EvaluatorConfig withTimeouts(Duration connect, Duration quiet, Duration cap) {
+        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads);
+    }
+
+    public EvaluatorConfig withMaxMessages(int v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads);
+    }
+
+    public EvaluatorConfig withBindAddress(InetAddress v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads);
+    }
+
+    public EvaluatorConfig withStaleAfter(Duration v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads);
+    }
+
+    public EvaluatorConfig withInstanceId(String v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads);
+    }
+
+    public EvaluatorConfig withIoThreads(int v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v);
+    }
+}

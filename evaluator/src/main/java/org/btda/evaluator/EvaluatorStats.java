@@ -1,0 +1,97 @@
+package org.btda.evaluator;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.btda.events.FailureReason;
+
+/**
+ * Counters of one evaluator instance. Thread-safe and lock-free: updated from event-loop threads, the Kafka producer's
+ * callback thread and the consumer thread.
+ */
+public final class EvaluatorStats {
+
+    /** Seconds of history kept for the contacts/s rate. */
+    private static final int WINDOW = 64;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder successes = new LongAdder();
+    private final Map<FailureReason, LongAdder> failures = new EnumMap<>(FailureReason.class);
+    private final LongAdder observationsPublished = new LongAdder();
+    private final LongAdder publishFailures = new LongAdder();
+    private final LongAdder pexPeersPublished = new LongAdder();
+    private final LongAdder pausedTimes = new LongAdder();
+    // Per-second completion buckets: slot = epoch second % WINDOW, stamped with the second they count.
+    private final AtomicLongArray bucketCounts = new AtomicLongArray(WINDOW);
+    private final AtomicLongArray bucketStamps = new AtomicLongArray(WINDOW);
+
+    public EvaluatorStats() {
+        for (FailureReason r : FailureReason.values()) failures.put(r, new LongAdder());
+    }
+
+    public void sessionStarted() {
+        int now = inFlight.incrementAndGet();
+        peakInFlight.accumulateAndGet(now, Math::max);
+    }
+
+    public void sessionEnded() {
+        inFlight.decrementAndGet();
+    }
+
+    /** One contact finished (dialled or not). {@code failure} null means success. */
+    public void contactCompleted(FailureReason failure) {
+        completed.increment();
+        if (failure == null) successes.increment(); else failures.get(failure).increment();
+        long second = System.currentTimeMillis() / 1000;
+        int slot = (int) (second % WINDOW);
+        long stamp = bucketStamps.get(slot);
+        if (stamp != second && bucketStamps.compareAndSet(slot, stamp, second)) bucketCounts.set(slot, 0);
+        bucketCounts.incrementAndGet(slot);
+    }
+
+    public void observationPublished() { observationsPublished.increment(); }
+    public void publishFailed() { publishFailures.increment(); }
+    public void pexPeerPublished() { pexPeersPublished.increment(); }
+    public void paused() { pausedTimes.increment(); }
+
+    public int inFlight() { return inFlight.get(); }
+    public int peakInFlight() { return peakInFlight.get(); }
+    public long completed() { return completed.sum(); }
+    public long successes() { return successes.sum(); }
+    public long failures(FailureReason reason) { return failures.get(reason).sum(); }
+    public long observationsPublished() { return observationsPublished.sum(); }
+    public long publishFailures() { return publishFailures.sum(); }
+    public long pexPeersPublished() { return pexPeersPublished.sum(); }
+    public long pausedTimes() { return pausedTimes.sum(); }
+
+    /** Completed contacts per second over the last {@code seconds} whole seconds (1..60), excluding the current one. */
+    public double contactsPerSecond(int seconds) {
+        int n = Math.max(1, Math.min(seconds, WINDOW - 4));
+        long current = System.currentTimeMillis() / 1000;
+        long sum = 0;
+        for (long s = current - n; s < current; s++) {
+            int slot = (int) (s % WINDOW);
+            if (bucketStamps.get(slot) == s) sum += bucketCounts.get(slot);
+        }
+        return sum / (double) n;
+    }
+
+    public Map<String, Long> outcomes() {
+        Map<String, Long> m = new java.util.LinkedHashMap<>();
+        m.put("SUCCESS", successes());
+        failures.forEach((r, a) -> { if (a.sum() > 0) m.put(r.name(), a.sum()); });
+        return m;
+    }
+
+    @Override
+    public String toString() {
+        return "inFlight=" + inFlight() + " peak=" + peakInFlight() + " completed=" + completed() + " outcomes=" + outcomes()
+                + " published=" + observationsPublished() + " publishFailures=" + publishFailures()
+                + " pex=" + pexPeersPublished() + " contacts/s(10s)=" + String.format("%.1f", contactsPerSecond(10));
+    }
+}

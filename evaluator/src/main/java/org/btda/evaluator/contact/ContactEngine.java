@@ -1,0 +1,109 @@
+package org.btda.evaluator.contact;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+
+import org.btda.evaluator.EvaluatorConfig;
+import org.btda.evaluator.EvaluatorStats;
+import org.btda.events.FailureReason;
+import org.btda.protocol.wire.WireCounters;
+
+/**
+ * Dials peers and runs one {@link SessionHandler} per contact on a few Netty event loops: thousands of sessions, no
+ * thread per peer. {@link #contact} never throws and its future never fails: every contact ends in a
+ * {@link ContactResult}, success or failure with a reason.
+ *
+ * <p>The engine itself does not queue: callers keep {@link #inFlight()} under {@code evaluator.max-sessions}
+ * (the Kafka service pauses partitions); a contact beyond the ceiling is answered OVERLOADED without dialling.
+ */
+public final class ContactEngine implements AutoCloseable {
+
+    private final EvaluatorConfig config;
+    private final EvaluatorStats stats;
+    private final Predicate<InetAddress> doNotContact;
+    private final EventLoopGroup group;
+    private final Bootstrap bootstrap;
+    private final SessionWiring wiring;
+    private final WireCounters wireCounters = new WireCounters();
+    private final InetSocketAddress localAddress;
+
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
+        this.config = config;
+        this.stats = stats;
+        this.doNotContact = doNotContact;
+        this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transports.ioHandlerFactory());
+        this.wiring = SessionWiring.of(config, OurPeerId.generate(), wireCounters);
+        this.localAddress = config.bindAddress() == null ? null : new InetSocketAddress(config.bindAddress(), 0);
+        this.bootstrap = new Bootstrap().group(group).channel(Transports.socketChannel())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
+                .option(ChannelOption.TCP_NODELAY, true)
+                // sessions receive a bitfield and a few small messages: small buffers keep 10k+ sessions cheap
+                .option(ChannelOption.SO_RCVBUF, 32 * 1024)
+                .option(ChannelOption.SO_SNDBUF, 16 * 1024)
+                .option(ChannelOption.SO_REUSEADDR, true);
+    }
+
+    public CompletableFuture<ContactResult> contact(ContactTarget target) {
+        if (doNotContact.test(target.address().getAddress())) {
+            return completedWithout(target, FailureReason.DO_NOT_CONTACT, "address on the do-not-contact list");
+        }
+        if (stats.inFlight() >= config.maxSessions()) {
+            return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
+        }
+        stats.sessionStarted();
+        Session session = new Session(target, this::sessionFinished);
+        session.future().thenAccept(r -> stats.contactCompleted(r.failure()));
+        try {
+            Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring));
+            ChannelFuture f = localAddress == null ? b.connect(target.address()) : b.connect(target.address(), localAddress);
+            f.addListener((ChannelFuture cf) -> {
+                if (!cf.isSuccess()) {
+                    session.fail(FailureClassifier.connectFailure(cf.cause()), String.valueOf(cf.cause().getMessage()));
+                    // a channel that never became active gets no channelInactive: finish here (idempotent)
+                    if (cf.channel().eventLoop().inEventLoop()) session.finish();
+                    else cf.channel().eventLoop().execute(session::finish);
+                }
+            });
+        } catch (RuntimeException e) {
+            // e.g. event loop shut down, channel could not be created (file descriptors)
+            session.fail(FailureReason.OVERLOADED, String.valueOf(e.getMessage()));
+            session.finish();
+        }
+        return session.future();
+    }
+
+    private CompletableFuture<ContactResult> completedWithout(ContactTarget target, FailureReason reason, String detail) {
+        stats.contactCompleted(reason);
+        return CompletableFuture.completedFuture(ContactResult.notDialled(target, reason, detail));
+    }
+
+    private void sessionFinished() {
+        stats.sessionEnded();
+    }
+
+    public int inFlight() {
+        return stats.inFlight();
+    }
+
+    public WireCounters wireCounters() {
+        return wireCounters;
+    }
+
+    public EvaluatorConfig config() {
+        return config;
+    }
+
+    @Override
+    public void close() {
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,92 @@
+package org.btda.evaluator.contact;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.btda.events.FailureReason;
+import org.btda.protocol.pieces.PieceSet;
+
+/**
+ * Mutable record of one contact while it runs. Touched only by the channel's event loop (and by the connect listener,
+ * which Netty also runs there), so no synchronization; {@link #finish} publishes the immutable result exactly once.
+ */
+final class Session {
+
+    /** PEX endpoints kept per session: BEP 11 allows 50 per message, a session sees few messages. */
+    static final int MAX_PEX_PEERS = 200;
+
+    final ContactTarget target;
+    final PieceSet pieces;
+    final long startedAtMillis = System.currentTimeMillis();
+    final long startedAtNanos = System.nanoTime();
+    private final CompletableFuture<ContactResult> result = new CompletableFuture<>();
+    private final Runnable onFinish;
+
+    boolean handshakeReceived;
+    boolean closingByUs;
+    byte[] peerId;
+    byte[] reserved;
+    String extClient;
+    Integer extListenPort;
+    Integer extReqq;
+    Long extMetadataSize;
+    Map<String, Integer> extMessages;
+    int messages;
+    long observedAtMillis = startedAtMillis;
+    private long lastEventNanos = startedAtNanos;
+    private long longestGapNanos;
+    final List<InetSocketAddress> pexPeers = new ArrayList<>();
+    FailureReason failure;
+    String failureDetail;
+    private boolean finished;
+
+    Session(ContactTarget target, Runnable onFinish) {
+        this.target = target;
+        this.pieces = new PieceSet(target.totalPieces());
+        this.onFinish = onFinish;
+    }
+
+    CompletableFuture<ContactResult> future() {
+        return result;
+    }
+
+    /** Every handshake or message: counts it and tracks the longest silence between messages. */
+    void messageArrived() {
+        long now = System.nanoTime();
+        longestGapNanos = Math.max(longestGapNanos, now - lastEventNanos);
+        lastEventNanos = now;
+    }
+
+    void piecesChanged() {
+        observedAtMillis = System.currentTimeMillis();
+    }
+
+    /** Records the first failure only: later ones are consequences (e.g. the reset after a violation). */
+    void fail(FailureReason reason, String detail) {
+        if (failure == null) {
+            failure = reason;
+            failureDetail = detail;
+        }
+    }
+
+    boolean finished() {
+        return finished;
+    }
+
+    void finish() {
+        if (finished) return;
+        finished = true;
+        long sessionMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
+        boolean ok = failure == null;
+        ContactResult r = new ContactResult(target, failure, failureDetail,
+                ok && pieces.known() ? pieces.count() : null,
+                startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
+                peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize, extMessages, messages,
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers));
+        onFinish.run();
+        result.complete(r);
+    }
+}

@@ -1,0 +1,163 @@
+package org.btda.evaluator.contact;
+
+import java.net.InetSocketAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+
+import org.btda.events.FailureReason;
+import org.btda.protocol.pieces.PieceAccountingException;
+import org.btda.protocol.wire.ExtendedHandshake;
+import org.btda.protocol.wire.Handshake;
+import org.btda.protocol.wire.PeerMessage;
+import org.btda.protocol.wire.PexMessage;
+
+/**
+ * One contact's conversation. Sends our handshake on connect; after the peer's, our extended handshake (if it speaks
+ * BEP 10) and have_none (if it speaks BEP 6: btda claims nothing); then only listens, applying piece messages to a
+ * {@link org.btda.protocol.pieces.PieceSet}, until the peer is quiet for the quiet timeout (the
+ * {@link io.netty.handler.timeout.IdleStateHandler} in front of us sees decoded messages, so each message resets it), the
+ * message budget is spent or the session cap is hit. Never sends request or piece.
+ */
+final class SessionHandler extends ChannelInboundHandlerAdapter {
+
+    private final Session session;
+    private final SessionWiring wiring;
+    private ScheduledFuture<?> capTimer;
+
+    SessionHandler(Session session, SessionWiring wiring) {
+        this.session = session;
+        this.wiring = wiring;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        capTimer = ctx.executor().schedule(() -> endByUs(ctx), wiring.sessionCapMillis(), TimeUnit.MILLISECONDS);
+        ctx.writeAndFlush(Handshake.of(session.target.infoHash(), wiring.peerId(), true, true, false))
+                .addListener(f -> {
+                    if (!f.isSuccess()) exceptionCaught(ctx, f.cause());
+                });
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (session.failure != null || session.closingByUs) return; // draining after we decided to stop
+        session.messageArrived();
+        try {
+            if (msg instanceof Handshake h) {
+                onHandshake(ctx, h);
+            } else if (msg instanceof PeerMessage m) {
+                session.messages++;
+                onMessage(m);
+                if (session.messages >= wiring.maxMessages()) endByUs(ctx);
+            }
+        } catch (PieceAccountingException e) {
+            failAndClose(ctx, FailureClassifier.sessionFailure(e), e.getMessage());
+        }
+    }
+
+    private void onHandshake(ChannelHandlerContext ctx, Handshake h) {
+        if (!Arrays.equals(h.infoHash(), session.target.infoHash())) {
+            failAndClose(ctx, FailureReason.WRONG_INFO_HASH, "peer answered for " + HexFormat.of().formatHex(h.infoHash()));
+            return;
+        }
+        session.handshakeReceived = true;
+        session.peerId = h.peerId();
+        session.reserved = h.reserved();
+        if (h.supportsExtensionProtocol()) ctx.write(OutgoingMessages.extendedHandshake(ctx.alloc()));
+        if (h.supportsFastExtension()) ctx.write(OutgoingMessages.haveNone(ctx.alloc()));
+        ctx.flush();
+    }
+
+    private void onMessage(PeerMessage m) {
+        if (m instanceof PeerMessage.Bitfield b) {
+            session.pieces.applyBitfield(b.bits());
+            session.piecesChanged();
+        } else if (m instanceof PeerMessage.Have h) {
+            session.pieces.applyHave(h.pieceIndex());
+            session.piecesChanged();
+        } else if (m instanceof PeerMessage.HaveAll) {
+            session.pieces.applyHaveAll();
+            session.piecesChanged();
+        } else if (m instanceof PeerMessage.HaveNone) {
+            session.pieces.applyHaveNone();
+            session.piecesChanged();
+        } else if (m instanceof ExtendedHandshake e) {
+            onExtendedHandshake(e);
+        } else if (m instanceof PexMessage p) {
+            for (PexMessage.PexPeer peer : p.added()) {
+                if (session.pexPeers.size() >= Session.MAX_PEX_PEERS) break;
+                InetSocketAddress a = peer.endpoint();
+                if (a.getPort() > 0) session.pexPeers.add(a);
+            }
+        }
+        // everything else (choke, interested, request, unsolicited piece headers, ...) is counted and ignored
+    }
+
+    private void onExtendedHandshake(ExtendedHandshake e) {
+        // yourip is deliberately not read: it must never be stored
+        session.extClient = e.clientVersion();
+        session.extListenPort = e.listenPort();
+        session.extReqq = e.requestQueue();
+        session.extMetadataSize = e.metadataSize();
+        session.extMessages = new HashMap<>(e.extensions());
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            endByUs(ctx); // quiet long enough: the normal end of a contact
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (session.closingByUs && session.failure == null && FailureClassifier.isReset(cause)) return;
+        if (FailureClassifier.isReset(cause) && session.handshakeReceived && session.messages > 0) {
+            // the peer told us what it had, then hung up hard: the contact still succeeded
+            closeQuietly(ctx);
+            return;
+        }
+        FailureReason reason = FailureClassifier.sessionFailure(cause);
+        if (reason == FailureReason.RESET && session.handshakeReceived) reason = FailureReason.CLOSED_AFTER_HANDSHAKE;
+        failAndClose(ctx, reason, String.valueOf(cause.getMessage()));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (capTimer != null) capTimer.cancel(false);
+        if (session.failure == null && !session.closingByUs) {
+            // the peer hung up
+            if (!session.handshakeReceived) session.fail(FailureReason.NO_HANDSHAKE, "peer closed before its handshake");
+            else if (session.messages == 0) session.fail(FailureReason.CLOSED_AFTER_HANDSHAKE, "peer closed after its handshake");
+        }
+        if (session.failure == null && !session.handshakeReceived) {
+            session.fail(FailureReason.NO_HANDSHAKE, "no handshake within " + wiring.describeLimits());
+        }
+        session.finish();
+        ctx.fireChannelInactive();
+    }
+
+    private void failAndClose(ChannelHandlerContext ctx, FailureReason reason, String detail) {
+        session.fail(reason, detail);
+        closeQuietly(ctx);
+    }
+
+    private void endByUs(ChannelHandlerContext ctx) {
+        closeQuietly(ctx);
+    }
+
+    private void closeQuietly(ChannelHandlerContext ctx) {
+        session.closingByUs = true;
+        ctx.channel().close();
+    }
+}

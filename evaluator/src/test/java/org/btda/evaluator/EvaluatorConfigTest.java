@@ -1,0 +1,32 @@
+package org.btda.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.btda.common.config.Settings;
+import org.junit.jupiter.api.Test;
+
+class EvaluatorConfigTest {
+    @Test
+    void readsTheEvaluatorSettings() {
+        Settings s = Settings.defaults()
+                .with("evaluator.max-sessions", "12000")
+                .with("evaluator.connect-timeout", "3s")
+                .with("network.timeout", "7s")
+                .with("evaluator.session-cap", "40s")
+                .with("evaluator.max-messages", "99")
+                .with("evaluator.bind-address", "10.1.2.3")
+                .with("evaluator.stale-after", "2m");
+        EvaluatorConfig c = EvaluatorConfig.from(s);
+        assertThat(c.maxSessions()).isEqualTo(12000);
+        assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(c.quietTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(c.sessionCap()).isEqualTo(Duration.ofSeconds(40));
+        assertThat(c.maxMessages()).isEqualTo(99);
+        assertThat(c.bindAddress().getHostAddress()).isEqualTo("10.1.2.3");
+        assertThat(c.staleAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(EvaluatorConfig.from(Settings.defaults()).bindAddress()).isNull();
+        assertThat(EvaluatorConfig.from(s).instanceId()).isNotEqualTo(c.instanceId());
+    }
+}

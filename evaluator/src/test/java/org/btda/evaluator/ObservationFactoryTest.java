@@ -1,0 +1,85 @@
+package org.btda.evaluator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.btda.common.identity.PeerKeys;
+import org.btda.evaluator.contact.ContactResult;
+import org.btda.evaluator.contact.ContactTarget;
+import org.btda.events.ContactRequest;
+import org.btda.events.FailureReason;
+import org.btda.events.Observation;
+import org.btda.events.PeerEndpoint;
+import org.btda.events.PeerSource;
+import org.junit.jupiter.api.Test;
+
+class ObservationFactoryTest {
+
+    static final String HASH = "00112233445566778899aabbccddeeff00112233";
+    final PeerKeys keys = new PeerKeys(new byte[32]);
+    final ObservationFactory f = new ObservationFactory("eval-1", keys);
+
+    ContactRequest request(InetAddress a) {
+        return new ContactRequest("req-1", HASH, "pk", new PeerEndpoint(ByteBuffer.wrap(a.getAddress()), 51413),
+                Instant.now(), 2, PeerSource.DHT, 100, 262144L);
+    }
+
+    ContactTarget target(InetAddress a) {
+        return new ContactTarget(java.util.HexFormat.of().parseHex(HASH), new InetSocketAddress(a, 51413), 100);
+    }
+
+    @Test
+    void failureDetailsNeverCarryTheAddress() throws Exception {
+        InetAddress a = InetAddress.getByName("203.0.113.45");
+        ContactResult r = ContactResult.notDialled(target(a), FailureReason.REFUSED,
+                "Connection refused: /203.0.113.45:51413");
+        Observation o = f.observation(request(a), r);
+        assertThat(o.getFailureDetail()).isEqualTo("Connection refused: <addr>");
+        assertThat(o.getNetwork()).isEqualTo("203.0.113.0/24");
+        assertThat(o.toString()).doesNotContain("203.0.113.45");
+
+        InetAddress v6 = InetAddress.getByName("2001:db8:1:2::45");
+        Observation o6 = f.observation(request(v6), ContactResult.notDialled(target(v6), FailureReason.RESET,
+                "Connection reset: /[2001:db8:1:2:0:0:0:45]:51413"));
+        assertThat(o6.getFailureDetail()).doesNotContain("2001").contains("<addr>");
+        assertThat(o6.getNetwork()).isEqualTo("2001:db8:1::/48");
+    }
+
+    @Test
+    void successCarriesClientExtensionFieldsAndEchoesTheRequest() throws Exception {
+        InetAddress a = InetAddress.getByName("198.51.100.7");
+        byte[] peerId = "-TR3000-abcdefghijkl".getBytes(StandardCharsets.US_ASCII);
+        ContactResult r = new ContactResult(target(a), null, null, 42, 1000, 2000, peerId, new byte[8], "Transmission 3.00",
+                51413, 250, 9999L, Map.of("ut_pex", 1), 5, 7000, 1500,
+                List.of(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 6881)));
+        Observation o = f.observation(request(a), r);
+        assertThat(o.getRequestId()).isEqualTo("req-1");
+        assertThat(o.getSource()).isEqualTo(PeerSource.DHT);
+        assertThat(o.getSuccess()).isTrue();
+        assertThat(o.getPieces()).isEqualTo(42);
+        assertThat(o.getTotalPieces()).isEqualTo(100);
+        assertThat(o.getPieceLength()).isEqualTo(262144L);
+        assertThat(o.getObservedAt()).isEqualTo(Instant.ofEpochMilli(2000));
+        assertThat(o.getClient()).contains("Transmission");
+        assertThat(o.getExtListenPort()).isEqualTo(51413);
+        assertThat(o.getExtMetadataSize()).isEqualTo(9999L);
+        assertThat(o.getMessagesReceived()).isEqualTo(5);
+        assertThat(o.getSessionMs()).isEqualTo(7000);
+        assertThat(o.getLongestGapMs()).isEqualTo(1500);
+        assertThat(o.getEvaluator()).isEqualTo("eval-1");
+        assertThat(o.getSealedEndpoint()).isNull();
+
+        var d = f.discoveries(request(a), r);
+        assertThat(d).hasSize(1);
+        assertThat(d.get(0).value().getPeerKey()).isEqualTo(keys.key(HASH, InetAddress.getByName("192.0.2.1"), 6881));
+        assertThat(d.get(0).value().getSource()).isEqualTo(PeerSource.PEX);
+        assertThat(d.get(0).key()).isEqualTo(HASH + ":" + d.get(0).value().getPeerKey());
+    }
+}
