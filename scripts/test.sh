@@ -8,7 +8,7 @@ echo "== setup"
 scripts/setup.sh
 
 echo "== unit and real-server tests"
-mvn -B -ntp install -DskipTests=false
+mvn -B -ntp verify
 
 if [ "$(id -u)" = 0 ] && ip netns list >/dev/null 2>&1 && [ -x scripts/swarm-tests.sh ]; then
   echo "== real-swarm tests (network namespace)"

@@ -4,7 +4,6 @@ import com.clickhouse.client.api.Client;
 import com.clickhouse.data.ClickHouseFormat;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -13,7 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import com.clickhouse.client.api.insert.InsertSettings;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -47,27 +53,49 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
     private static final Duration INSERT_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Synchronous inserts: our batches are already large, and a server-side async insert (chdb turns it on by
+     * default) would add its buffer flush delay to every batch before the insert returns.
+     */
+    private static final InsertSettings INSERT_SETTINGS = new InsertSettings()
+            .serverSetting("async_insert", "0").serverSetting("wait_for_async_insert", "1");
 
     private final Map<String, SinkTable<?>> tables = new HashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final Client client;
+    private final ExecutorService inserters;
     private final int batchSize;
     private final long flushIntervalMs;
     private volatile boolean closed;
     private Thread thread;
+    /** Called on the sink thread with the offsets of each commit, after ClickHouse accepted their rows (tests). */
+    private volatile Consumer<Map<TopicPartition, OffsetAndMetadata>> onCommit = m -> { };
 
-    // the batch: rows per table, in topic order, plus the offsets they cover
-    private final Map<String, List<String>> rows = new LinkedHashMap<>();
-    private final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    private int buffered;
+    // the batch being filled: rows per table, in topic order, plus the offsets they cover
+    private Map<String, TableBatch> rows = new LinkedHashMap<>();
+    private Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    private long batchRecords;                    // input records the batch covers (rows + skipped)
     private long batchStartedAt = -1;
+    // at most one batch is being inserted while the next one is filled; its offsets are committed once it is accepted,
+    // so commits go out in batch order and never cover a row ClickHouse has not accepted
+    private InFlight inFlight;
+    // offsets of accepted batches whose commit failed (e.g. a timeout): they go out with the next commit
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long uncommittedRecords;
     private int failures;
     private long retryAt;
 
     private final AtomicLong rowsInserted = new AtomicLong();
     private final AtomicLong batchesCommitted = new AtomicLong();
+    private final AtomicLong recordsCommitted = new AtomicLong();
     private final AtomicLong insertFailures = new AtomicLong();
     private final AtomicLong undecodable = new AtomicLong();
+    // where the time goes (nanoseconds), for benchmarks and diagnosis
+    private final AtomicLong pollNanos = new AtomicLong();
+    private final AtomicLong rowNanos = new AtomicLong();
+    private final AtomicLong insertNanos = new AtomicLong();
+    private final AtomicLong waitNanos = new AtomicLong();
+    private final AtomicLong commitNanos = new AtomicLong();
 
     /**
      * @param jdbcUrl ClickHouse URL as {@code jdbc:clickhouse://host:port/database} (or {@code http[s]://...}); the
@@ -85,9 +113,19 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
         flushIntervalMs = Math.max(1, settings.get(Settings.CLICKHOUSE_FLUSH_INTERVAL).toMillis());
 
         Properties p = KafkaClients.consumer(bootstrapServers, topics.prefix() + "clickhouse-sink", "clickhouse-sink");
-        p.put("max.poll.records", String.valueOf(Math.min(batchSize, 5000)));
+        // one poll may fill a whole batch; fetches large enough that a poll is not a round trip per few hundred rows
+        p.put("max.poll.records", String.valueOf(Math.min(batchSize, 20_000)));
+        p.put("fetch.max.bytes", String.valueOf(64 << 20));
+        p.put("max.partition.fetch.bytes", String.valueOf(8 << 20));
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         client = client(jdbcUrl, settings.get(Settings.CLICKHOUSE_DATABASE), user, password);
+        // one thread per table at most: the tables of one batch are inserted side by side
+        AtomicLong n = new AtomicLong();
+        inserters = Executors.newFixedThreadPool(tables.size(), r -> {
+            Thread t = new Thread(r, "clickhouse-sink-insert-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     static Client client(String url, String defaultDatabase, String user, String password) {
@@ -103,10 +141,16 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
                 .setUsername(user == null || user.isEmpty() ? "default" : user)
                 .setPassword(password == null ? "" : password)
                 .setDefaultDatabase(database)
-                .compressClientRequest(true)
+                // compressing costs both processes CPU and saves nothing on loopback
+                .compressClientRequest(!isLoopback(uri.getHost()))
                 .setConnectTimeout(5, java.time.temporal.ChronoUnit.SECONDS)
                 .setSocketTimeout(INSERT_TIMEOUT.toMillis())
                 .build();
+    }
+
+    static boolean isLoopback(String host) {
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        return h.equalsIgnoreCase("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("0:0:0:0:0:0:0:1");
     }
 
     /** Starts the sink on its own thread. */
@@ -122,11 +166,14 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
             consumer.subscribe(tables.keySet(), new Rebalance());
             while (!closed) {
                 try {
-                    boolean waiting = failures > 0;
-                    var records = consumer.poll(waiting ? Duration.ofMillis(100) : Duration.ofMillis(Math.min(200, flushIntervalMs)));
+                    long wait = failures > 0 || inFlight != null ? 20 : Math.min(200, flushIntervalMs);
+                    long t0 = System.nanoTime();
+                    var records = consumer.poll(Duration.ofMillis(wait));
+                    long t1 = System.nanoTime();
                     for (ConsumerRecord<String, byte[]> r : records) add(r);
-                    long now = System.currentTimeMillis();
-                    if (failures > 0 ? now >= retryAt : due(now)) flush();
+                    pollNanos.addAndGet(t1 - t0);
+                    rowNanos.addAndGet(System.nanoTime() - t1);
+                    step(System.currentTimeMillis());
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
@@ -138,17 +185,34 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
         } catch (WakeupException e) {
             if (!closed) throw e;
         } finally {
-            if (failures == 0 && buffered > 0) {
-                try { flush(); } catch (RuntimeException e) { log.warn("final flush failed; rows will be re-read", e); }
+            try {
+                if (inFlight != null && !inFlight.failed) awaitInFlight();
+                if (failures == 0 && inFlight == null && !offsets.isEmpty()) flushNow();
+            } catch (RuntimeException e) {
+                log.warn("final flush failed; rows will be re-read", e);
             }
+            inserters.shutdownNow();
             consumer.close(Duration.ofSeconds(10));
             client.close();
         }
     }
 
+    /** Completes the in-flight batch if it is done, retries it when due, and starts the next batch when due. */
+    private void step(long now) {
+        if (inFlight != null && !inFlight.failed && inFlight.done.isDone()) complete(inFlight);
+        if (inFlight != null && inFlight.failed && now >= retryAt) inFlight.submit();
+        if (inFlight == null) {
+            if (failures > 0) {
+                if (offsets.isEmpty() && now >= retryAt) recovered();     // the kept batch went away with a rebalance
+            } else if (due(now)) {
+                submitCurrent();
+            }
+        }
+    }
+
     private void add(ConsumerRecord<String, byte[]> r) {
         SinkTable<?> t = tables.get(r.topic());
-        String row = null;
+        SinkTable.SinkRow row = null;
         try {
             row = t.toRow(r.topic(), r.value());
         } catch (RuntimeException e) {
@@ -156,93 +220,179 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
             undecodable.incrementAndGet();
             log.error("skipping undecodable record {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
         }
-        if (row != null) {
-            rows.computeIfAbsent(t.table(), k -> new ArrayList<>()).add(row);
-            buffered++;
-        }
+        if (row != null) rows.computeIfAbsent(t.table(), k -> new TableBatch()).add(row);
         offsets.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
+        batchRecords++;
         if (batchStartedAt < 0) batchStartedAt = System.currentTimeMillis();
     }
 
     private boolean due(long now) {
-        return !offsets.isEmpty() && (buffered >= batchSize || now - batchStartedAt >= flushIntervalMs);
+        if (offsets.isEmpty()) return false;
+        if (now - batchStartedAt >= flushIntervalMs) return true;
+        int received = 0;
+        for (TableBatch b : rows.values()) received += b.received();
+        return received >= batchSize;
     }
 
-    /** Inserts the batch, then commits; on failure keeps the batch, pauses and schedules a retry. */
-    private void flush() {
-        if (offsets.isEmpty()) {                 // the kept batch went away with a rebalance: start afresh
-            if (failures > 0) {
-                failures = 0;
-                consumer.resume(consumer.paused());
-            }
-            return;
-        }
-        try {
-            for (Map.Entry<String, List<String>> e : rows.entrySet()) insert(e.getKey(), e.getValue());
-        } catch (Exception e) {
+    /** Hands the filled batch to the inserters and starts a new one. */
+    private void submitCurrent() {
+        inFlight = new InFlight(rows, offsets, batchRecords);
+        rows = new LinkedHashMap<>();
+        offsets = new HashMap<>();
+        batchRecords = 0;
+        batchStartedAt = -1;
+        inFlight.submit();
+    }
+
+    /** The in-flight batch finished: commit its offsets, or keep it, pause and schedule a retry. */
+    private void complete(InFlight b) {
+        Throwable error = b.error();
+        if (error != null) {
+            b.failed = true;
             failures++;
             insertFailures.incrementAndGet();
             long backoff = Math.min(MAX_BACKOFF.toMillis(), FIRST_BACKOFF.toMillis() << Math.min(failures - 1, 16));
             retryAt = System.currentTimeMillis() + backoff;
             if (failures == 1) consumer.pause(consumer.assignment());
-            log.warn("ClickHouse insert of {} rows failed ({} in a row), retrying in {} ms: {}", buffered, failures, backoff, e.toString());
+            log.warn("ClickHouse insert of {} rows failed ({} in a row), retrying in {} ms: {}", b.rows, failures, backoff, error.toString());
             return;
         }
-        rowsInserted.addAndGet(buffered);
-        rows.clear();                             // in ClickHouse now: never inserted again by this instance
-        buffered = 0;
+        inFlight = null;
+        insertNanos.addAndGet(b.finishedNanos - b.startedNanos);
+        rowsInserted.addAndGet(b.rows);          // in ClickHouse now: never inserted again by this instance
+        commit(b);
+        if (failures > 0) recovered();
+    }
+
+    private void recovered() {
+        log.info("ClickHouse accepts inserts again after {} failed attempts", failures);
+        failures = 0;
+        consumer.resume(consumer.paused());
+    }
+
+    private void commit(InFlight b) {
+        long t0 = System.nanoTime();
+        uncommitted.putAll(b.offsets);            // later batches carry later offsets: newer wins per partition
+        uncommittedRecords += b.records;
+        Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>(uncommitted);
         try {
-            consumer.commitSync(offsets);
+            consumer.commitSync(toCommit);
         } catch (CommitFailedException | RebalanceInProgressException e) {
             // partitions moved: committing them later could overwrite the new owner's progress, so forget those
-            offsets.keySet().retainAll(consumer.assignment());
-            log.warn("offset commit failed during a rebalance; keeping offsets of {} partitions still owned", offsets.size());
+            uncommitted.keySet().retainAll(consumer.assignment());
+            log.warn("offset commit failed during a rebalance; keeping offsets of {} partitions still owned", uncommitted.size());
             return;
         } catch (KafkaException e) {
             // e.g. a timeout: the rows are stored; the offsets stay and go out with the next commit
             log.warn("offset commit failed, retrying with the next batch: {}", e.toString());
             return;
+        } finally {
+            commitNanos.addAndGet(System.nanoTime() - t0);
         }
+        uncommitted.clear();
         batchesCommitted.incrementAndGet();
-        clear();
-        if (failures > 0) {
-            log.info("ClickHouse accepts inserts again after {} failed attempts", failures);
-            failures = 0;
-            consumer.resume(consumer.paused());
-        }
+        recordsCommitted.addAndGet(uncommittedRecords);
+        uncommittedRecords = 0;
+        onCommit.accept(toCommit);
     }
 
-    private void insert(String table, List<String> lines) throws Exception {
-        if (lines.isEmpty()) return;
-        int size = 0;
-        for (String l : lines) size += l.length();
-        StringBuilder body = new StringBuilder(size);
-        for (String l : lines) body.append(l);
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        client.insert(table, new ByteArrayInputStream(bytes), ClickHouseFormat.JSONEachRow)
+    /** Waits for the in-flight batch and completes it (rebalance, close). */
+    private void awaitInFlight() {
+        long t0 = System.nanoTime();
+        try {
+            inFlight.done.get(INSERT_TIMEOUT.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | java.util.concurrent.TimeoutException | java.util.concurrent.CancellationException e) {
+            // the failure is read from the batch below
+        }
+        waitNanos.addAndGet(System.nanoTime() - t0);
+        if (inFlight.done.isDone()) complete(inFlight);
+    }
+
+    /** Inserts the current batch and waits for it (rebalance, close). */
+    private void flushNow() {
+        submitCurrent();
+        awaitInFlight();
+    }
+
+    private void insert(String table, TableBatch batch) throws Exception {
+        if (batch.rows() == 0) return;
+        client.insert(table, new ByteArrayInputStream(batch.body()), ClickHouseFormat.JSONEachRow, INSERT_SETTINGS)
                 .get(INSERT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .close();
     }
 
-    private void clear() {
-        rows.clear();
-        offsets.clear();
-        buffered = 0;
+    private void clearCurrent() {
+        rows = new LinkedHashMap<>();
+        offsets = new HashMap<>();
+        batchRecords = 0;
         batchStartedAt = -1;
     }
 
+    /** One batch handed to the inserters: every table of it in parallel; kept whole for a retry. */
+    private final class InFlight {
+        final Map<String, TableBatch> tables;
+        final Map<TopicPartition, OffsetAndMetadata> offsets;
+        final long records;
+        final int rows;
+        CompletableFuture<Void> done;
+        boolean failed;
+        long startedNanos;
+        volatile long finishedNanos;
+
+        InFlight(Map<String, TableBatch> tables, Map<TopicPartition, OffsetAndMetadata> offsets, long records) {
+            this.tables = tables;
+            this.offsets = offsets;
+            this.records = records;
+            int r = 0;
+            for (TableBatch b : tables.values()) r += b.rows();
+            this.rows = r;
+        }
+
+        void submit() {
+            failed = false;
+            startedNanos = System.nanoTime();
+            List<CompletableFuture<Void>> parts = new ArrayList<>();
+            for (Map.Entry<String, TableBatch> e : tables.entrySet()) {
+                parts.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        insert(e.getKey(), e.getValue());
+                    } catch (RuntimeException x) {
+                        throw x;
+                    } catch (Exception x) {
+                        throw new CompletionException(x);
+                    }
+                }, inserters));
+            }
+            done = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                    .whenComplete((v, x) -> finishedNanos = System.nanoTime());
+        }
+
+        Throwable error() {
+            try {
+                done.join();
+                return null;
+            } catch (CompletionException | java.util.concurrent.CancellationException e) {
+                return e.getCause() != null ? e.getCause() : e;
+            }
+        }
+    }
+
     /**
-     * Partitions moving away: insert what we have while we still own it; if ClickHouse is down, drop the batch and
+     * Partitions moving away: insert what we have while we still own it; if ClickHouse is down, drop the batches and
      * rewind the partitions we keep to their committed offsets, so nothing is committed for a partition we lost and
      * nothing is skipped on those we keep.
      */
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
-            if (offsets.isEmpty() || revoked.isEmpty()) return;
-            if (failures == 0) flush();
-            if (!offsets.isEmpty()) {
-                clear();
+            if (revoked.isEmpty() || (inFlight == null && offsets.isEmpty())) return;
+            if (inFlight != null && !inFlight.failed) awaitInFlight();
+            if (inFlight == null && failures == 0 && !offsets.isEmpty()) flushNow();
+            if (inFlight != null || !offsets.isEmpty()) {
+                inFlight = null;
+                clearCurrent();
                 var keep = new java.util.HashSet<>(consumer.assignment());
                 keep.removeAll(revoked);
                 if (!keep.isEmpty()) {
@@ -254,12 +404,18 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
                     }
                 }
             }
+            uncommitted.keySet().removeAll(revoked);
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
             if (failures > 0) consumer.pause(assigned);      // still waiting for ClickHouse: read nothing new
         }
+    }
+
+    /** For tests: observes every successful offset commit on the sink thread. */
+    void onCommit(Consumer<Map<TopicPartition, OffsetAndMetadata>> observer) {
+        this.onCommit = observer;
     }
 
     private static void sleepQuietly(long ms) {
@@ -279,12 +435,24 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
         return batchesCommitted.get();
     }
 
+    /** Input records whose offsets were committed after their rows were accepted. */
+    public long recordsCommitted() {
+        return recordsCommitted.get();
+    }
+
     public long insertFailures() {
         return insertFailures.get();
     }
 
     public long undecodable() {
         return undecodable.get();
+    }
+
+    /** Time so far, in ms: sink-thread poll, decode + row building, commit; insert = wall time of batch inserts (on other threads). */
+    public String timings() {
+        return String.format("poll %d ms, rows %d ms, insert %d ms (in parallel with polling; blocked waiting %d ms), commit %d ms",
+                pollNanos.get() / 1_000_000, rowNanos.get() / 1_000_000, insertNanos.get() / 1_000_000, waitNanos.get() / 1_000_000,
+                commitNanos.get() / 1_000_000);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.btda.sink;
 
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.events.ConfirmedDownload;
@@ -14,11 +15,33 @@ import org.btda.events.TorrentRegistered;
  * One topic → one ClickHouse table: how a record becomes a JSONEachRow line. Every table is a ReplacingMergeTree
  * whose sorting key is the row's natural key, so a batch inserted twice (retry after an unclear failure) folds away.
  */
-record SinkTable<T extends SpecificRecord>(String table, AvroSerde<T> serde, Function<T, String> row) {
+record SinkTable<T extends SpecificRecord>(String table, AvroSerde<T> serde, Function<T, String> row, Function<T, String> key,
+                                           ToLongFunction<T> version) {
 
-    String toRow(String topic, byte[] value) {
+    /** A table whose rows are all kept: every record is its own row. */
+    SinkTable(String table, AvroSerde<T> serde, Function<T, String> row) {
+        this(table, serde, row, null, null);
+    }
+
+    /**
+     * A ReplacingMergeTree(version) table: rows with the same key in one batch fold to the highest version before the
+     * insert, as ClickHouse would fold them later anyway (out.peers carries a new version per observation).
+     */
+    static <T extends SpecificRecord> SinkTable<T> versioned(String table, AvroSerde<T> serde, Function<T, String> row,
+                                                             Function<T, String> key, ToLongFunction<T> version) {
+        return new SinkTable<>(table, serde, row, key, version);
+    }
+
+    /** The row for a record, or null for a tombstone. */
+    SinkRow toRow(String topic, byte[] value) {
         T v = serde.deserialize(topic, value);
-        return v == null ? null : row.apply(v);
+        if (v == null) return null;
+        String line = row.apply(v);
+        return key == null ? new SinkRow(null, 0, line) : new SinkRow(key.apply(v), version.applyAsLong(v), line);
+    }
+
+    /** One encoded row; {@code key} is null for tables that keep every row. */
+    record SinkRow(String key, long version, String line) {
     }
 
     static SinkTable<TorrentRegistered> torrents() {
@@ -65,17 +88,17 @@ record SinkTable<T extends SpecificRecord>(String table, AvroSerde<T> serde, Fun
     }
 
     static SinkTable<ConfirmedDownload> confirmedDownloads() {
-        return new SinkTable<>("confirmed_downloads", AvroSerde.of(ConfirmedDownload.class), c -> new JsonLine()
+        return versioned("confirmed_downloads", AvroSerde.of(ConfirmedDownload.class), c -> new JsonLine()
                 .str("info_hash", c.getInfoHash()).str("peer_key", c.getPeerKey()).str("client", c.getClient())
                 .time("crossed_at", c.getCrossedAt()).time("last_below_at", c.getLastBelowAt())
                 .num("pieces_below", c.getPiecesBelow()).num("pieces_at_crossing", c.getPiecesAtCrossing())
                 .num("total_pieces", c.getTotalPieces()).num("threshold", c.getThreshold()).num("version", c.getVersion())
-                .end());
+                .end(), c -> c.getInfoHash() + ":" + c.getPeerKey(), ConfirmedDownload::getVersion);
     }
 
     /** btda.peers: first/last seen are the first sighting and the latest successful contact (or the first sighting). */
     static SinkTable<PeerSummary> peers() {
-        return new SinkTable<>("peers", AvroSerde.of(PeerSummary.class), p -> new JsonLine()
+        return versioned("peers", AvroSerde.of(PeerSummary.class), p -> new JsonLine()
                 .str("info_hash", p.getInfoHash()).str("peer_key", p.getPeerKey())
                 .time("first_seen_at", p.getFirstSeenAt()).num("first_pieces", p.getFirstPieces())
                 .time("last_seen_at", p.getLastContactAt() != null ? p.getLastContactAt() : p.getFirstSeenAt())
@@ -84,7 +107,7 @@ record SinkTable<T extends SpecificRecord>(String table, AvroSerde<T> serde, Fun
                 .num("failures", p.getFailures()).strings("sources", p.getSources()).str("client", p.getClient())
                 .str("network", p.getNetwork()).str("identity", p.getIdentity().name()).bool("parked", p.getParked())
                 .num("version", p.getVersion())
-                .end());
+                .end(), p -> p.getInfoHash() + ":" + p.getPeerKey(), PeerSummary::getVersion);
     }
 
     static SinkTable<Discovery> discoveries() {

@@ -113,6 +113,69 @@ class ClickHouseSinkTest {
         }
     }
 
+    /**
+     * With a batch being inserted while the next one fills, every commit must still cover only rows ClickHouse holds,
+     * and commits must go out in order. One partition, so record i has offset i and its request id says which.
+     */
+    @Test
+    void commitsOnlyOffsetsWhoseRowsAreInClickHouseInOrderWhilePipelining() throws Exception {
+        LocalClickHouse ch = LocalClickHouse.shared();
+        TestKafka kafka = TestKafka.shared();
+        Settings settings = KafkaTestSupport.isolatedSettings(kafka, "kafka.partitions", "1", "clickhouse.batch-size", "97",
+                "clickhouse.flush-interval", "30ms");
+        Topics topics = new Topics(settings);
+        String ih = hex(20);
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(1));
+        int n = 3000;
+        List<Long> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        service.start();
+        try (Connection c = ch.connect(); Statement st = c.createStatement()) {
+            service.sink().onCommit(offsets -> offsets.forEach((tp, o) -> {
+                if (!tp.topic().equals(topics.observations())) return;
+                if (!committed.isEmpty() && o.offset() <= committed.get(committed.size() - 1)) {
+                    violations.add("commit " + o.offset() + " after " + committed.get(committed.size() - 1));
+                }
+                committed.add(o.offset());
+                String sql = "SELECT uniqExact(request_id) FROM btda.observations WHERE info_hash = '" + ih
+                        + "' AND request_id LIKE 'ord-%' AND toUInt64OrZero(substring(request_id, 5)) < " + o.offset();
+                SQLException last = null;
+                for (int attempt = 0; attempt < 3; attempt++) {      // a pooled connection may predate a server restart
+                    try {
+                        long present = count(st, sql);
+                        if (present != o.offset()) violations.add("offset " + o.offset() + " committed with " + present + " rows in ClickHouse");
+                        last = null;
+                        break;
+                    } catch (SQLException e) {
+                        last = e;
+                    }
+                }
+                if (last != null) violations.add("query failed: " + last);
+            }));
+            try (KafkaProducer<String, byte[]> p = KafkaTestSupport.producer(kafka)) {
+                for (int i = 0; i < n; i++) {
+                    Observation o = Observation.newBuilder(observation(ih, i, t0)).setRequestId("ord-" + i).build();
+                    KafkaTestSupport.send(p, topics.observations(), ih + ":pk" + (i % 50), o);
+                    if (i % 500 == 499) {
+                        p.flush();
+                        Thread.sleep(20);        // several batches, not one
+                    }
+                }
+                p.flush();
+            }
+            assertThat(waitForCount(ch, "observations", ih, n)).isEqualTo(n);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while ((committed.isEmpty() || committed.get(committed.size() - 1) < n) && System.nanoTime() < deadline) Thread.sleep(50);
+        } finally {
+            service.close();
+        }
+        assertThat(violations).isEmpty();
+        assertThat(committed.get(committed.size() - 1)).isEqualTo(n);
+        assertThat(committed.size()).as("many batches").isGreaterThan(5);
+    }
+
     private static long waitForCount(LocalClickHouse ch, String table, String ih, long expected) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         long n = -1;
