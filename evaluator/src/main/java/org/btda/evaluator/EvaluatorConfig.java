@@ -52,13 +52,18 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
                 DEFAULT_MAX_MESSAGES, DEFAULT_MAX_FRAME_BYTES, null, DEFAULT_STALE_AFTER, randomInstanceId(), 0);
     }
 
-    /** The evaluator's settings; the instance id is random per process (several instances share one settings file). */
+    /** The evaluator's settings; the instance id is evaluator.instance-id, or random per process when empty (several instances may share one settings file). */
     public static EvaluatorConfig from(Settings s) {
         String bind = s.get(Settings.EVALUATOR_BIND_ADDRESS);
         return new EvaluatorConfig(s.get(Settings.EVALUATOR_MAX_SESSIONS), s.get(Settings.EVALUATOR_CONNECT_TIMEOUT),
                 s.get(Settings.NETWORK_TIMEOUT), s.get(Settings.EVALUATOR_SESSION_CAP), s.get(Settings.EVALUATOR_MAX_MESSAGES),
                 s.get(Settings.EVALUATOR_MAX_FRAME_BYTES), bind == null || bind.isBlank() ? null : Networks.parseLiteral(bind),
-                s.get(Settings.EVALUATOR_STALE_AFTER), randomInstanceId(), 0);
+                s.get(Settings.EVALUATOR_STALE_AFTER), instanceId(s.get(Settings.EVALUATOR_INSTANCE_ID)), 0);
+    }
+
+    /** evaluator.instance-id when set (stable dashboards across restarts), otherwise random per process. */
+    static String instanceId(String configured) {
+        return configured == null || configured.isBlank() ? randomInstanceId() : configured.strip();
     }
 
     public static String randomInstanceId() {

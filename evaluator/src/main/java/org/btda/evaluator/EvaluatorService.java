@@ -36,16 +36,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
+import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.Topics;
+import org.btda.common.metrics.Metrics;
+import org.btda.common.metrics.MetricsServer;
 import org.btda.common.net.CidrSet;
+import org.btda.common.net.Networks;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.ContactResult;
 import org.btda.evaluator.contact.ContactTarget;
+import org.btda.evaluator.contact.IncomingListener;
+import org.btda.evaluator.contact.TorrentInfo;
+import org.btda.evaluator.enrich.Enrichment;
+import org.btda.evaluator.enrich.GeoIpEnricher;
+import org.btda.evaluator.enrich.PeerEnricher;
 import org.btda.events.ContactRequest;
+import org.btda.events.EvaluatorStatsRecord;
 import org.btda.events.FailureReason;
 import org.btda.events.Observation;
 import org.btda.events.PeerDiscovered;
@@ -89,6 +99,19 @@ public final class EvaluatorService implements AutoCloseable {
     private final Thread loop;
     /** One thread builds and sends events; its queue is bounded by the sessions in flight (one task each). */
     private final ExecutorService publisher;
+    private final AvroSerde<EvaluatorStatsRecord> statsSerde = AvroSerde.of(EvaluatorStatsRecord.class);
+    private final PeerEnricher enricher;
+    /** The same GeoIP lookups without reverse DNS: for loopback/private addresses, whose PTR says nothing (and
+     *  whose queries would leave a test's loopback world for the system resolver). */
+    private final PeerEnricher localEnricher;
+    private final TorrentCatalog catalog;
+    private final IncomingListener listener;
+    private final EvaluatorMetrics metrics;
+    private final MetricsServer metricsServer;
+    private final String statsTopic;
+    private final Duration statsInterval;
+    private long lastStatsNanos = System.nanoTime();
+    private volatile long backlog;
     private volatile boolean running;
     private volatile boolean commitOnExit = true;
     private volatile boolean draining;
@@ -103,8 +126,14 @@ public final class EvaluatorService implements AutoCloseable {
         this.config = config;
         this.topics = new Topics(settings);
         this.doNotContact = CidrSet.parse(settings.get(Settings.DO_NOT_CONTACT));
-        this.factory = new ObservationFactory(config.instanceId(), new PeerKeys(Secrets.loadOrCreate(settings.secretFile())));
+        byte[] secret = Secrets.loadOrCreate(settings.secretFile());
+        this.factory = new ObservationFactory(config.instanceId(), new PeerKeys(secret), new EndpointSealer(secret),
+                settings.get(Settings.PRIVACY_STORE_ADDRESSES));
         this.engine = new ContactEngine(config, stats, doNotContact::contains);
+        this.enricher = PeerEnricher.create(settings);
+        this.localEnricher = new PeerEnricher(GeoIpEnricher.open(settings), null);
+        this.statsTopic = EvaluatorTopics.stats(topics);
+        this.statsInterval = settings.get(Settings.STATS_INTERVAL);
 
         Properties c = KafkaClients.consumer(bootstrapServers, groupId(topics), config.instanceId());
         c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
@@ -122,11 +151,33 @@ public final class EvaluatorService implements AutoCloseable {
             return t;
         });
         this.loop = new Thread(this::run, "evaluator-" + config.instanceId());
+        if (settings.get(Settings.PASSIVE)) {
+            this.catalog = new TorrentCatalog(bootstrapServers, topics.torrents(), config.instanceId());
+            String addr = settings.get(Settings.LISTEN_ADDRESS);
+            InetSocketAddress bind = addr == null || addr.isBlank()
+                    ? new InetSocketAddress(settings.get(Settings.LISTEN_PORT))
+                    : new InetSocketAddress(Networks.parseLiteral(addr), settings.get(Settings.LISTEN_PORT));
+            this.listener = new IncomingListener(config, stats, bind, settings.get(Settings.LISTEN_MAX_CONNECTIONS),
+                    settings.get(Settings.LISTEN_MAX_PER_ADDRESS), catalog::get,
+                    (r, t) -> publisher.execute(() -> publishIncoming(r, t)));
+        } else {
+            this.catalog = null;
+            this.listener = null;
+        }
+        this.metrics = new EvaluatorMetrics(Metrics.registry(), config.instanceId(), stats, config.maxSessions(), () -> backlog);
+        this.metricsServer = MetricsServer.shared(settings);
+    }
+
+    /** The passive listener's address, or null when not passive. */
+    public InetSocketAddress listenAddress() {
+        return listener == null ? null : listener.localAddress();
     }
 
     public void start() {
         running = true;
+        if (catalog != null) catalog.start();
         loop.start();
+        if (listener != null) log.info("evaluator {} accepting incoming peers on {}", config.instanceId(), listener.localAddress());
         log.info("evaluator {} consuming {} (max sessions {}, quiet {}, cap {})", config.instanceId(), topics.contacts(),
                 config.maxSessions(), config.quietTimeout(), config.sessionCap());
     }
@@ -151,6 +202,7 @@ public final class EvaluatorService implements AutoCloseable {
                 dispatchWaiting();
                 applyBackPressure();
                 commitIfDue(false);
+                statsIfDue();
             }
             if (commitOnExit) commitIfDue(true);
         } catch (WakeupException e) {
@@ -230,7 +282,9 @@ public final class EvaluatorService implements AutoCloseable {
 
     private void publish(TopicPartition tp, long offset, String key, ContactRequest req, ContactResult r) {
         try {
-            Observation obs = factory.observation(req, r);
+            Observation obs = factory.observation(req, r, enrich(r));
+            measured(r);
+            if (!r.success()) stats.contactFailedAtAttempt(req.getAttempt());
             List<ObservationFactory.Keyed<PeerDiscovered>> found = factory.discoveries(req, r);
             // the request counts as done once every event it produced is acknowledged
             AtomicInteger pending = new AtomicInteger(1 + found.size());
@@ -254,6 +308,74 @@ public final class EvaluatorService implements AutoCloseable {
             stats.publishFailed();
             log.warn("cannot publish observation for {}@{}: {}", tp, offset, e.toString());
         }
+    }
+
+    /** An incoming peer's session ended (publisher thread): one observation, no offset to track. */
+    private void publishIncoming(ContactResult r, TorrentInfo t) {
+        try {
+            ObservationFactory.Keyed<Observation> o = factory.incoming(r, t.infoHashHex(), t.pieceLength(), enrich(r));
+            measured(r);
+            if (o == null) return;
+            send(new ProducerRecord<>(topics.observations(), o.key(), observationSerde.serialize(topics.observations(), o.value())),
+                    () -> {
+                        stats.observationPublished();
+                        stats.incomingEvaluated(o.value().getPeerKey());
+                    }, 1);
+        } catch (RuntimeException e) {
+            stats.publishFailed();
+            log.warn("cannot publish incoming observation: {}", e.toString());
+        }
+    }
+
+    private void measured(ContactResult r) {
+        if (r.startedAtMillis() != r.observedAtMillis() || r.sessionMillis() > 0 || r.messagesReceived() > 0) {
+            stats.sessionMeasured(r.sessionMillis(), r.longestGapMillis());
+        }
+    }
+
+    /** GeoIP, reverse-DNS domain (public addresses only) and client, while the address is still in memory. */
+    private Enrichment enrich(ContactResult r) {
+        InetAddress a = r.target().address().getAddress();
+        boolean local = a.isLoopbackAddress() || a.isSiteLocalAddress() || a.isLinkLocalAddress() || a.isAnyLocalAddress()
+                || (a.getAddress().length == 16 && (a.getAddress()[0] & 0xfe) == 0xfc);
+        return (local ? localEnricher : enricher).enrich(a, r.peerId(), r.extClient());
+    }
+
+    // ---- statistics (consumer thread) --------------------------------------------------------------------------------
+
+    private void statsIfDue() {
+        long now = System.nanoTime();
+        backlog = currentBacklog();
+        if (now - lastStatsNanos < statsInterval.toNanos()) return;
+        long intervalMs = (now - lastStatsNanos) / 1_000_000;
+        lastStatsNanos = now;
+        EvaluatorStatsRecord rec = statsRecord(intervalMs);
+        send(new ProducerRecord<>(statsTopic, config.instanceId(), statsSerde.serialize(statsTopic, rec)), () -> { }, 1);
+    }
+
+    private long currentBacklog() {
+        long lag = waiting.size();
+        for (TopicPartition tp : consumer.assignment()) {
+            java.util.OptionalLong l = consumer.currentLag(tp); // from the last fetch: no broker round trip
+            if (l.isPresent()) lag += l.getAsLong();
+        }
+        return lag;
+    }
+
+    EvaluatorStatsRecord statsRecord(long intervalMs) {
+        EvaluatorStats.Interval i = stats.takeInterval();
+        long failures = stats.completed() - stats.successes();
+        long dropped = stats.failures(FailureReason.STALE_REQUEST) + stats.failures(FailureReason.OVERLOADED);
+        return EvaluatorStatsRecord.newBuilder().setTime(java.time.Instant.now()).setInstance(config.instanceId())
+                .setIntervalMs(intervalMs).setBacklog(backlog).setSessionsInFlight(stats.inFlight())
+                .setCeiling(config.maxSessions()).setIncomingInFlight(stats.incomingOpen())
+                .setMeanSessionMs(i.meanSessionMillis()).setMaxSessionMs(i.maxSessionMillis())
+                .setMeanLongestGapMs(i.meanLongestGapMillis()).setMaxLongestGapMs(i.maxLongestGapMillis())
+                .setContactsTotal(stats.completed()).setSuccessesTotal(stats.successes()).setFailuresTotal(failures)
+                .setFailedFirstTotal(stats.failedFirst()).setFailedLaterTotal(stats.failedLater())
+                .setObservationsTotal(stats.observationsPublished()).setDroppedTotal(dropped)
+                .setIncomingEvaluatedTotal(stats.incomingEvaluated()).setIncomingRefusedTotal(stats.incomingRefusedTotal())
+                .setUniqueIncomingPeers(stats.uniqueIncomingPeers()).build();
     }
 
     private void send(ProducerRecord<String, byte[]> record, Runnable onAck, int attempt) {
@@ -326,7 +448,8 @@ public final class EvaluatorService implements AutoCloseable {
     public void close() {
         long deadline = System.nanoTime() + config.sessionCap().plusSeconds(5).toNanos();
         draining = true; // the loop stops dispatching and pauses everything, but keeps committing
-        while (engine.inFlight() > 0 && System.nanoTime() < deadline && loop.isAlive()) sleep(50);
+        if (listener != null) listener.close(); // incoming sessions end now: their observations still publish
+        while ((engine.inFlight() > 0 || stats.incomingInFlight() > 0) && System.nanoTime() < deadline && loop.isAlive()) sleep(50);
         // then until Kafka acknowledged their observations (bounded: the broker may be gone) and the loop committed
         long ackDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (tracker.totalInFlight() > 0 && System.nanoTime() < ackDeadline && loop.isAlive()) sleep(50);
@@ -343,6 +466,8 @@ public final class EvaluatorService implements AutoCloseable {
         running = false;
         consumer.wakeup();
         join();
+        if (listener != null) listener.close();
+        closeSideParts();
         engine.close();
         publisher.shutdownNow();
         producer.close(Duration.ZERO);
@@ -351,6 +476,7 @@ public final class EvaluatorService implements AutoCloseable {
     private void stop() {
         running = false;
         join();
+        closeSideParts();
         engine.close();
         publisher.shutdown();
         try {
@@ -359,6 +485,14 @@ public final class EvaluatorService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         producer.close(Duration.ofSeconds(5));
+    }
+
+    private void closeSideParts() {
+        if (catalog != null) catalog.close();
+        metrics.close();
+        if (metricsServer != null) metricsServer.close();
+        enricher.close();
+        localEnricher.close();
     }
 
     private void join() {

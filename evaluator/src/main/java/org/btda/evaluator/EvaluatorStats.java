@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
+import org.btda.evaluator.contact.IncomingListener;
 import org.btda.events.FailureReason;
 
 /**
@@ -30,8 +31,83 @@ public final class EvaluatorStats {
     private final AtomicLongArray bucketCounts = new AtomicLongArray(WINDOW);
     private final AtomicLongArray bucketStamps = new AtomicLongArray(WINDOW);
 
+    // incoming connections (passive mode)
+    private final AtomicInteger incomingOpen = new AtomicInteger();
+    private final AtomicInteger incomingInFlight = new AtomicInteger();
+    private final LongAdder incomingEvaluated = new LongAdder();
+    private final Map<IncomingListener.Refusal, LongAdder> incomingRefusals = new EnumMap<>(IncomingListener.Refusal.class);
+    private final HyperLogLog uniqueIncoming = new HyperLogLog();
+    // outcome by attempt
+    private final LongAdder failedFirst = new LongAdder();
+    private final LongAdder failedLater = new LongAdder();
+    // per-interval session figures, reset by takeInterval()
+    private final Object intervalLock = new Object();
+    private long intervalSessions;
+    private long intervalSessionMillis;
+    private long intervalMaxSessionMillis;
+    private long intervalGapMillis;
+    private long intervalMaxGapMillis;
+
     public EvaluatorStats() {
         for (FailureReason r : FailureReason.values()) failures.put(r, new LongAdder());
+        for (IncomingListener.Refusal r : IncomingListener.Refusal.values()) incomingRefusals.put(r, new LongAdder());
+    }
+
+    // ---- incoming ---------------------------------------------------------------------------------------------------
+
+    public void incomingOpened() { incomingOpen.incrementAndGet(); }
+    public void incomingClosed() { incomingOpen.decrementAndGet(); }
+    public void incomingSessionStarted() { incomingInFlight.incrementAndGet(); }
+    public void incomingSessionEnded() { incomingInFlight.decrementAndGet(); }
+    public void countIncomingRefusal(IncomingListener.Refusal why) { incomingRefusals.get(why).increment(); }
+
+    /** An incoming peer's observation was published; {@code peerKey} feeds the distinct count. */
+    public void incomingEvaluated(String peerKey) {
+        incomingEvaluated.increment();
+        uniqueIncoming.add(HyperLogLog.hashOfHex(peerKey));
+    }
+
+    public int incomingOpen() { return incomingOpen.get(); }
+    public int incomingInFlight() { return incomingInFlight.get(); }
+    public long incomingEvaluated() { return incomingEvaluated.sum(); }
+    public long incomingRefused(IncomingListener.Refusal why) { return incomingRefusals.get(why).sum(); }
+    public long incomingRefusedTotal() { return incomingRefusals.values().stream().mapToLong(LongAdder::sum).sum(); }
+    public long uniqueIncomingPeers() { return uniqueIncoming.estimate(); }
+
+    // ---- per-contact figures ----------------------------------------------------------------------------------------
+
+    /** A dialled or accepted session ended: its duration and longest silence feed the interval's mean and max. */
+    public void sessionMeasured(long sessionMillis, long longestGapMillis) {
+        synchronized (intervalLock) {
+            intervalSessions++;
+            intervalSessionMillis += sessionMillis;
+            intervalMaxSessionMillis = Math.max(intervalMaxSessionMillis, sessionMillis);
+            intervalGapMillis += longestGapMillis;
+            intervalMaxGapMillis = Math.max(intervalMaxGapMillis, longestGapMillis);
+        }
+    }
+
+    /** A failed outgoing contact by its request's attempt number (0 = first contact). */
+    public void contactFailedAtAttempt(int attempt) {
+        if (attempt == 0) failedFirst.increment(); else failedLater.increment();
+    }
+
+    public long failedFirst() { return failedFirst.sum(); }
+    public long failedLater() { return failedLater.sum(); }
+
+    /** Figures of the sessions measured since the previous call. */
+    public record Interval(long sessions, double meanSessionMillis, long maxSessionMillis, double meanLongestGapMillis,
+                           long maxLongestGapMillis) {
+    }
+
+    public Interval takeInterval() {
+        synchronized (intervalLock) {
+            long n = intervalSessions;
+            Interval i = new Interval(n, n == 0 ? 0 : intervalSessionMillis / (double) n, intervalMaxSessionMillis,
+                    n == 0 ? 0 : intervalGapMillis / (double) n, intervalMaxGapMillis);
+            intervalSessions = intervalSessionMillis = intervalMaxSessionMillis = intervalGapMillis = intervalMaxGapMillis = 0;
+            return i;
+        }
     }
 
     public void sessionStarted() {

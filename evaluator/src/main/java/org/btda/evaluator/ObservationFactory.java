@@ -7,10 +7,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.common.net.Networks;
 import org.btda.evaluator.contact.ContactResult;
+import org.btda.evaluator.enrich.Enrichment;
 import org.btda.events.ContactRequest;
 import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
@@ -29,22 +31,72 @@ public final class ObservationFactory {
 
     private final String instanceId;
     private final PeerKeys peerKeys;
+    private final EndpointSealer sealer;
+    private final boolean storeAddresses;
 
     public ObservationFactory(String instanceId, PeerKeys peerKeys) {
+        this(instanceId, peerKeys, null, false);
+    }
+
+    /**
+     * @param sealer         seals incoming peers' endpoints (null: incoming observations carry none)
+     * @param storeAddresses privacy.store-addresses: the explicit opt-in to put the plain address into observations
+     */
+    public ObservationFactory(String instanceId, PeerKeys peerKeys, EndpointSealer sealer, boolean storeAddresses) {
         this.instanceId = instanceId;
         this.peerKeys = peerKeys;
+        this.sealer = sealer;
+        this.storeAddresses = storeAddresses;
     }
 
     public Observation observation(ContactRequest req, ContactResult r) {
+        return observation(req, r, null);
+    }
+
+    /** The observation answering a contact request, with the enrichment computed while the address was in memory. */
+    public Observation observation(ContactRequest req, ContactResult r, Enrichment enrichment) {
+        return common(r, enrichment).setRequestId(req.getId()).setInfoHash(req.getInfoHash()).setPeerKey(req.getPeerKey())
+                .setIdentity(IdentityKind.LISTEN_PORT).setSource(req.getSource()).setTotalPieces(req.getTotalPieces())
+                .setPieceLength(req.getPieceLength()).build();
+    }
+
+    /**
+     * The observation of a peer that connected to us, keyed per docs/design.md: by the BEP 10 {@code p} when the peer
+     * sent one (so the same peer reached actively and passively is one peer; its endpoint is sealed so the stream
+     * processor can revisit it), otherwise by its peer id. Null when the peer gave no handshake (no identity).
+     */
+    public Keyed<Observation> incoming(ContactResult r, String infoHashHex, long pieceLength, Enrichment enrichment) {
+        if (r.peerId() == null) return null;
+        InetAddress address = r.target().address().getAddress();
+        Integer p = r.extListenPort();
+        boolean byPort = p != null && p > 0 && p <= 65535;
+        String key = byPort ? peerKeys.key(infoHashHex, address, p) : peerKeys.keyByPeerId(infoHashHex, address, r.peerId());
+        Observation.Builder b = common(r, enrichment).setRequestId(null).setInfoHash(infoHashHex).setPeerKey(key)
+                .setIdentity(byPort ? IdentityKind.LISTEN_PORT : IdentityKind.PEER_ID).setSource(PeerSource.INCOMING)
+                .setTotalPieces(r.target().totalPieces()).setPieceLength(pieceLength);
+        if (byPort && sealer != null) b.setSealedEndpoint(ByteBuffer.wrap(sealer.seal(address, p)));
+        return new Keyed<>(PeerRefs.key(infoHashHex, key), b.build());
+    }
+
+    private Observation.Builder common(ContactResult r, Enrichment e) {
         InetAddress address = r.target().address().getAddress();
         String client = r.peerId() == null ? null : ClientIds.withExtension(ClientIds.describe(r.peerId()), r.extClient());
-        return new Observation(req.getId(), req.getInfoHash(), req.getPeerKey(), IdentityKind.LISTEN_PORT,
-                Instant.ofEpochMilli(r.observedAtMillis()), req.getSource(), r.success(), r.failure(),
-                truncate(r.failureDetail()), r.pieces(), req.getTotalPieces(), req.getPieceLength(),
-                r.peerId() == null ? null : ByteBuffer.wrap(r.peerId()), client,
-                r.reserved() == null ? null : ByteBuffer.wrap(r.reserved()), r.extClient(), r.extListenPort(),
-                r.extReqq(), r.extMetadataSize(), r.extMessages(), r.messagesReceived(), r.sessionMillis(),
-                r.longestGapMillis(), null, Networks.truncate(address), instanceId);
+        Observation.Builder b = Observation.newBuilder()
+                .setObservedAt(Instant.ofEpochMilli(r.observedAtMillis())).setSuccess(r.success()).setFailure(r.failure())
+                .setFailureDetail(truncate(r.failureDetail())).setPieces(r.pieces())
+                .setPeerId(r.peerId() == null ? null : ByteBuffer.wrap(r.peerId())).setClient(client)
+                .setReserved(r.reserved() == null ? null : ByteBuffer.wrap(r.reserved())).setExtClient(r.extClient())
+                .setExtListenPort(r.extListenPort()).setExtReqq(r.extReqq()).setExtMetadataSize(r.extMetadataSize())
+                .setExtMessages(r.extMessages()).setMessagesReceived(r.messagesReceived()).setSessionMs(r.sessionMillis())
+                .setLongestGapMs(r.longestGapMillis()).setSealedEndpoint(null).setNetwork(Networks.truncate(address))
+                .setEvaluator(instanceId);
+        if (e != null) {
+            b.setCity(e.city()).setCountry(e.country()).setContinent(e.continent()).setLatitude(e.latitude())
+                    .setLongitude(e.longitude()).setAsn(e.asn()).setAsOrg(e.asOrg()).setDomain(e.domain());
+            if (e.client() != null && client == null) b.setClient(e.client());
+        }
+        b.setAddress(storeAddresses ? Networks.format(address) : null);
+        return b;
     }
 
     /** PEX-announced endpoints as discoveries of the same torrent, keyed like every per-peer topic. */

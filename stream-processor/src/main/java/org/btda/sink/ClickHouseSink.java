@@ -109,6 +109,7 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
         tables.put(topics.confirmedDownloads(), SinkTable.confirmedDownloads());
         tables.put(StreamTopics.outPeers(topics), SinkTable.peers());
         tables.put(StreamTopics.outDiscoveries(topics), SinkTable.discoveries());
+        tables.put(topics.evaluatorStats(), SinkTable.evaluatorStats());
         batchSize = settings.get(Settings.CLICKHOUSE_BATCH_SIZE);
         flushIntervalMs = Math.max(1, settings.get(Settings.CLICKHOUSE_FLUSH_INTERVAL).toMillis());
 

@@ -6,6 +6,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.Discovery;
+import org.btda.events.EvaluatorStatsRecord;
 import org.btda.events.HarvestRequest;
 import org.btda.events.Observation;
 import org.btda.events.PeerSummary;
@@ -74,6 +75,10 @@ record SinkTable<T extends SpecificRecord>(String table, AvroSerde<T> serde, Fun
                 .intMap("ext_messages", o.getExtMessages())
                 .num("messages_received", o.getMessagesReceived()).num("session_ms", o.getSessionMs())
                 .num("longest_gap_ms", o.getLongestGapMs()).str("network", o.getNetwork()).str("evaluator", o.getEvaluator())
+                // enrichment (v3); address only when the evaluator was told privacy.store-addresses=true
+                .str("city", o.getCity()).str("country", o.getCountry()).str("continent", o.getContinent())
+                .num("latitude", o.getLatitude()).num("longitude", o.getLongitude()).num("asn", o.getAsn())
+                .str("as_org", o.getAsOrg()).str("domain", o.getDomain()).str("address", o.getAddress())
                 .end());
     }
 
@@ -106,8 +111,29 @@ record SinkTable<T extends SpecificRecord>(String table, AvroSerde<T> serde, Fun
                 .num("max_speed_bps", (double) p.getMaxSpeedBps()).num("contacts", p.getContacts())
                 .num("failures", p.getFailures()).strings("sources", p.getSources()).str("client", p.getClient())
                 .str("network", p.getNetwork()).str("identity", p.getIdentity().name()).bool("parked", p.getParked())
+                .str("city", p.getCity()).str("country", p.getCountry()).str("continent", p.getContinent())
+                .num("latitude", p.getLatitude()).num("longitude", p.getLongitude()).num("asn", p.getAsn())
+                .str("as_org", p.getAsOrg()).str("domain", p.getDomain()).str("address", p.getAddress())
                 .num("version", p.getVersion())
                 .end(), p -> p.getInfoHash() + ":" + p.getPeerKey(), PeerSummary::getVersion);
+    }
+
+    /** btda.evaluator_stats: one row per record; (instance, time) is the natural key, so a redelivery folds away. */
+    static SinkTable<EvaluatorStatsRecord> evaluatorStats() {
+        return new SinkTable<>("evaluator_stats", AvroSerde.of(EvaluatorStatsRecord.class), r -> new JsonLine()
+                .time("time", r.getTime()).str("instance", r.getInstance()).num("interval_ms", r.getIntervalMs())
+                .num("backlog", r.getBacklog()).num("sessions_in_flight", r.getSessionsInFlight())
+                .num("ceiling", r.getCeiling()).num("incoming_in_flight", r.getIncomingInFlight())
+                .num("mean_session_ms", r.getMeanSessionMs()).num("max_session_ms", r.getMaxSessionMs())
+                .num("mean_longest_gap_ms", r.getMeanLongestGapMs()).num("max_longest_gap_ms", r.getMaxLongestGapMs())
+                .num("contacts_total", r.getContactsTotal()).num("successes_total", r.getSuccessesTotal())
+                .num("failures_total", r.getFailuresTotal()).num("observations_total", r.getObservationsTotal())
+                .num("dropped_total", r.getDroppedTotal()).num("failed_first_total", r.getFailedFirstTotal())
+                .num("failed_later_total", r.getFailedLaterTotal())
+                .num("incoming_evaluated_total", r.getIncomingEvaluatedTotal())
+                .num("incoming_refused_total", r.getIncomingRefusedTotal())
+                .num("unique_incoming_peers", r.getUniqueIncomingPeers())
+                .end());
     }
 
     static SinkTable<Discovery> discoveries() {

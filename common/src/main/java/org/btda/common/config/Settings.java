@@ -111,6 +111,16 @@ public final class Settings {
             "address", "local address to listen on; empty = all");
     public static final Setting<Boolean> PASSIVE = Setting.define("passive", BOOLEAN, false,
             "", "only accept incoming peers, never dial out");
+    public static final Setting<Integer> LISTEN_MAX_CONNECTIONS = Setting.define("listen.max-connections", ints(1, 100_000), 500,
+            "connections", "incoming peer connections open at once (passive); more are refused and counted");
+    public static final Setting<Integer> LISTEN_MAX_PER_ADDRESS = Setting.define("listen.max-per-address", ints(1, 1000), 2,
+            "connections", "incoming peer connections open at once from one IP address (passive)");
+    public static final Setting<String> EVALUATOR_INSTANCE_ID = Setting.define("evaluator.instance-id", STRING, "",
+            "", "evaluator name in observations and statistics; empty = random per process");
+    public static final Setting<Integer> METRICS_PORT = Setting.define("metrics.port", ints(0, 65535), 0,
+            "port", "HTTP port serving Prometheus metrics at /metrics (one per JVM); 0 = off");
+    public static final Setting<String> METRICS_ADDRESS = Setting.define("metrics.address", STRING, "127.0.0.1",
+            "address", "local address of the Prometheus metrics endpoint");
     public static final Setting<Path> TORRENTS_DIR = Setting.define("torrents.dir", PATH, Path.of("torrents"),
             "path", "directory of .torrent files to monitor");
     public static final Setting<Optional<Path>> MAGNETS_FILE = Setting.define("magnets.file", OPTIONAL_PATH, Optional.empty(),

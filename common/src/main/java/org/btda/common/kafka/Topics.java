@@ -54,6 +54,14 @@ public final class Topics {
         return prefix + "confirmed-downloads";
     }
 
+    /**
+     * Keyed by evaluator instance id; EvaluatorStatsRecord. Created by the evaluator's {@link TopicContributor};
+     * named here so the sink can read it without depending on the evaluator.
+     */
+    public String evaluatorStats() {
+        return prefix + "evaluator.stats";
+    }
+
     /** Stream-processor output topic for the sink: {@code out("peers")} = {@code btda.out.peers}. */
     public String out(String name) {
         return prefix + "out." + name;

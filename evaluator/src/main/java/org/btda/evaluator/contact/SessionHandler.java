@@ -29,21 +29,38 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private final Session session;
     private final SessionWiring wiring;
+    /** Accepted connection: installed after the peer's first 48 bytes named our torrent, on an active channel. */
+    private final boolean incoming;
     private ScheduledFuture<?> capTimer;
 
     SessionHandler(Session session, SessionWiring wiring) {
+        this(session, wiring, false);
+    }
+
+    SessionHandler(Session session, SessionWiring wiring, boolean incoming) {
         this.session = session;
         this.wiring = wiring;
+        this.incoming = incoming;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        // incoming: the channel is already active, so no channelActive will come; answer the peer's prefix now
+        if (incoming && ctx.channel().isActive()) begin(ctx);
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        if (!incoming) begin(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void begin(ChannelHandlerContext ctx) {
         capTimer = ctx.executor().schedule(() -> endByUs(ctx), wiring.sessionCapMillis(), TimeUnit.MILLISECONDS);
         ctx.writeAndFlush(Handshake.of(session.target.infoHash(), wiring.peerId(), true, true, false))
                 .addListener(f -> {
                     if (!f.isSuccess()) exceptionCaught(ctx, f.cause());
                 });
-        ctx.fireChannelActive();
     }
 
     @Override
@@ -71,8 +88,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.handshakeReceived = true;
         session.peerId = h.peerId();
         session.reserved = h.reserved();
-        if (h.supportsExtensionProtocol()) ctx.write(OutgoingMessages.extendedHandshake(ctx.alloc()));
-        if (h.supportsFastExtension()) ctx.write(OutgoingMessages.haveNone(ctx.alloc()));
+        if (h.supportsExtensionProtocol()) ctx.write(wiring.extendedHandshake());
+        if (h.supportsFastExtension()) ctx.write(OutgoingMessages.haveNone());
         ctx.flush();
     }
 

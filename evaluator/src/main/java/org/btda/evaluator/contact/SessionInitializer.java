@@ -10,6 +10,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import org.btda.protocol.wire.HandshakeDecoder;
 import org.btda.protocol.wire.HandshakeEncoder;
 import org.btda.protocol.wire.PeerMessageDecoder;
+import org.btda.protocol.wire.PeerMessageEncoder;
 
 /**
  * Pipeline of one contact: handshake decoder (removes itself after 68 bytes), framed message decoder, then the idle
@@ -30,6 +31,7 @@ final class SessionInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("handshake-encoder", HandshakeEncoder.INSTANCE);
+        p.addLast("message-encoder", PeerMessageEncoder.INSTANCE);
         p.addLast("handshake-decoder", new HandshakeDecoder(false, wiring.counters()));
         p.addLast("message-decoder", new PeerMessageDecoder(wiring.limits(), SessionWiring.EXTENSION_IDS, wiring.counters()));
         p.addLast("quiet", new IdleStateHandler(false, wiring.quietMillis(), 0, 0, TimeUnit.MILLISECONDS));

@@ -107,10 +107,11 @@ class ContactEngineTest {
             assertThat(all[27] & 0x04).isNotZero();
             assertThat(Arrays.copyOfRange(all, 28, 48)).isEqualTo(INFO_HASH);
             assertThat(new String(all, 48, 8, StandardCharsets.US_ASCII)).isEqualTo("-BD0100-");
-            // then exactly: extended handshake {m: {ut_pex: 1}, v: "btda 0.1"} and have_none. No request, no bitfield.
+            // then exactly: extended handshake {m: {ut_pex: 1}, reqq: 1, v: "btda 0.1"} (the protocol's
+            // ExtendedHandshake.forBtda through the wire encoder; no p, no yourip) and have_none. No request, no bitfield.
             byte[] rest = Arrays.copyOfRange(all, 68, all.length);
             byte[] expected = RawWire.concat(
-                    RawWire.extended(0, "d1:md6:ut_pexi1ee1:v8:btda 0.1e".getBytes(StandardCharsets.US_ASCII)),
+                    RawWire.extended(0, "d1:md6:ut_pexi1ee4:reqqi1e1:v8:btda 0.1e".getBytes(StandardCharsets.US_ASCII)),
                     RawWire.haveNone());
             assertThat(rest).isEqualTo(expected);
         }

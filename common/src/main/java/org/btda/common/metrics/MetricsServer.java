@@ -1,0 +1,105 @@
+package org.btda.common.metrics;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import org.btda.common.config.Settings;
+import org.btda.common.net.Networks;
+
+/**
+ * A tiny HTTP endpoint serving {@code GET /metrics} in the Prometheus text format from a registry. One thread: scrapes
+ * are rare and cheap. {@link #shared(Settings)} gives the JVM's one server for {@code metrics.port}, so several
+ * services of one process ({@code btda local}) share it; it is reference-counted and stops with the last user.
+ */
+public final class MetricsServer implements AutoCloseable {
+
+    private static final Object LOCK = new Object();
+    private static MetricsServer shared;
+    private static int sharedUsers;
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private final boolean isShared;
+
+    private MetricsServer(InetSocketAddress bind, PrometheusMeterRegistry registry, boolean isShared) throws IOException {
+        this.isShared = isShared;
+        this.server = HttpServer.create(bind, 16);
+        this.executor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "metrics-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.createContext("/metrics", ex -> serve(ex, registry));
+        server.start();
+    }
+
+    /** A private server (tests); port 0 = any free one, see {@link #port()}. */
+    public static MetricsServer start(InetAddress address, int port, PrometheusMeterRegistry registry) throws IOException {
+        return new MetricsServer(new InetSocketAddress(address, port), registry, false);
+    }
+
+    /**
+     * The JVM's shared server on {@code metrics.address}:{@code metrics.port} over {@link Metrics#registry()}, started
+     * by the first caller; {@code null} when {@code metrics.port} is 0 (off). Close it once per successful call.
+     */
+    public static MetricsServer shared(Settings settings) {
+        int port = settings.get(Settings.METRICS_PORT);
+        if (port == 0) return null;
+        synchronized (LOCK) {
+            if (shared == null) {
+                try {
+                    InetAddress address = Networks.parseLiteral(settings.get(Settings.METRICS_ADDRESS));
+                    shared = new MetricsServer(new InetSocketAddress(address, port), Metrics.registry(), true);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot serve metrics on port " + port + ": " + e.getMessage(), e);
+                }
+            }
+            sharedUsers++;
+            return shared;
+        }
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void serve(HttpExchange ex, PrometheusMeterRegistry registry) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+            ex.sendResponseHeaders(200, "HEAD".equals(ex.getRequestMethod()) ? -1 : body.length);
+            if (!"HEAD".equals(ex.getRequestMethod())) {
+                try (OutputStream out = ex.getResponseBody()) {
+                    out.write(body);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (isShared) {
+            synchronized (LOCK) {
+                if (--sharedUsers > 0) return;
+                shared = null;
+            }
+        }
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

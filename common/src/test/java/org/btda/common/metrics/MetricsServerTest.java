@@ -1,0 +1,58 @@
+package org.btda.common.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import org.btda.common.config.Settings;
+import org.junit.jupiter.api.Test;
+
+class MetricsServerTest {
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void servesTheRegistryInPrometheusTextFormat() throws Exception {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Counter c = Counter.builder("btda.test.things").tag("instance", "a").register(registry);
+        c.increment(3);
+        try (MetricsServer server = MetricsServer.start(InetAddress.getLoopbackAddress(), 0, registry)) {
+            HttpResponse<String> r = get(server.port(), "/metrics");
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.body()).contains("btda_test_things_total{instance=\"a\"} 3.0");
+            c.increment();
+            assertThat(get(server.port(), "/metrics").body()).contains("btda_test_things_total{instance=\"a\"} 4.0");
+            assertThat(get(server.port(), "/other").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void sharedServerIsOffAtPortZeroAndStopsWithItsLastUser() throws Exception {
+        assertThat(MetricsServer.shared(Settings.defaults())).isNull();
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Settings settings = Settings.defaults().with(Settings.METRICS_PORT, port);
+        MetricsServer a = MetricsServer.shared(settings);
+        MetricsServer b = MetricsServer.shared(settings);
+        assertThat(b).isSameAs(a);
+        a.close();
+        assertThat(get(port, "/metrics").statusCode()).isEqualTo(200); // b still uses it
+        b.close();
+        assertThatThrownBy(() -> get(port, "/metrics")).isInstanceOf(ConnectException.class);
+    }
+}

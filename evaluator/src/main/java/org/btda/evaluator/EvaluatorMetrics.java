@@ -1,0 +1,63 @@
+package org.btda.evaluator;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+
+import org.btda.evaluator.contact.IncomingListener;
+import org.btda.events.FailureReason;
+
+/**
+ * The evaluator's counters and gauges in a Micrometer registry (the JVM's Prometheus one in production), tagged with
+ * the instance id. Reads {@link EvaluatorStats} lazily at scrape time; removed again on close.
+ */
+final class EvaluatorMetrics implements AutoCloseable {
+
+    private final MeterRegistry registry;
+    private final List<Meter> meters = new ArrayList<>();
+    private final List<Object> keep = new ArrayList<>();
+
+    EvaluatorMetrics(MeterRegistry registry, String instance, EvaluatorStats stats, int ceiling,
+                     java.util.function.LongSupplier backlog) {
+        this.registry = registry;
+        Tags t = Tags.of("instance", instance);
+        gauge("btda.evaluator.sessions.in.flight", t, () -> stats.inFlight(), "outgoing contact sessions open now");
+        gauge("btda.evaluator.sessions.ceiling", t, () -> ceiling, "evaluator.max-sessions");
+        gauge("btda.evaluator.backlog", t, backlog::getAsLong, "contact requests waiting (consumer lag + fetched)");
+        gauge("btda.evaluator.incoming.open", t, () -> stats.incomingOpen(), "incoming connections open now");
+        gauge("btda.evaluator.incoming.unique.peers", t, () -> stats.uniqueIncomingPeers(), "distinct incoming peers (estimate)");
+        counter("btda.evaluator.contacts", t.and("outcome", "SUCCESS"), stats::successes, "completed outgoing contacts");
+        for (FailureReason r : FailureReason.values()) {
+            counter("btda.evaluator.contacts", t.and("outcome", r.name()), () -> stats.failures(r), "completed outgoing contacts");
+        }
+        counter("btda.evaluator.contacts.failed.first", t, stats::failedFirst, "failed first contacts (attempt 0)");
+        counter("btda.evaluator.contacts.failed.later", t, stats::failedLater, "failed later contacts (attempt > 0)");
+        counter("btda.evaluator.observations.published", t, stats::observationsPublished, "observations acknowledged by Kafka");
+        counter("btda.evaluator.publish.failures", t, stats::publishFailures, "events Kafka did not accept");
+        counter("btda.evaluator.pex.peers", t, stats::pexPeersPublished, "PEX discoveries published");
+        counter("btda.evaluator.incoming.evaluated", t, stats::incomingEvaluated, "incoming peers evaluated");
+        for (IncomingListener.Refusal r : IncomingListener.Refusal.values()) {
+            counter("btda.evaluator.incoming.refused", t.and("reason", r.name()), () -> stats.incomingRefused(r),
+                    "incoming connections refused");
+        }
+    }
+
+    private void gauge(String name, Tags tags, java.util.function.Supplier<Number> f, String help) {
+        meters.add(Gauge.builder(name, () -> f.get()).tags(tags).description(help).strongReference(true).register(registry));
+    }
+
+    private void counter(String name, Tags tags, java.util.function.LongSupplier f, String help) {
+        keep.add(f); // FunctionCounter holds its object weakly
+        meters.add(FunctionCounter.builder(name, f, s -> s.getAsLong()).tags(tags).description(help).register(registry));
+    }
+
+    @Override
+    public void close() {
+        for (Meter m : meters) registry.remove(m);
+    }
+}

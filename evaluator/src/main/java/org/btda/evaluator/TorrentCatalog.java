@@ -1,0 +1,125 @@
+package org.btda.evaluator;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.btda.common.kafka.AvroSerde;
+import org.btda.common.kafka.KafkaClients;
+import org.btda.evaluator.contact.TorrentInfo;
+import org.btda.events.TorrentRegistered;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The monitored torrents, learned from the compacted {@code btda.torrents} topic (keyed by info hash): every instance
+ * reads all partitions from the beginning without a consumer group, so each passive listener knows every torrent.
+ * {@code monitored=false} or a tombstone removes a torrent. Memory is one small entry per monitored torrent.
+ */
+final class TorrentCatalog implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TorrentCatalog.class);
+    /** A torrent's info must come from a registration: refuse absurd piece counts (a bitfield is count/8 bytes). */
+    private static final int MAX_PIECES = 1 << 24;
+
+    private final Map<String, TorrentInfo> torrents = new ConcurrentHashMap<>();
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final AvroSerde<TorrentRegistered> serde = AvroSerde.of(TorrentRegistered.class);
+    private final Thread thread;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private volatile boolean running = true;
+
+    TorrentCatalog(String bootstrapServers, String topic, String clientId) {
+        this.topic = topic;
+        Properties c = KafkaClients.consumer(bootstrapServers, "unused", clientId + "-torrents");
+        c.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        this.consumer = new KafkaConsumer<>(c);
+        this.thread = new Thread(this::run, clientId + "-torrents");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Waits (bounded) until the catalog has read what the topic held at start; false on timeout. */
+    boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    TorrentInfo get(String infoHashHex) {
+        return torrents.get(infoHashHex);
+    }
+
+    int size() {
+        return torrents.size();
+    }
+
+    private void run() {
+        try {
+            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) apply(r);
+                if (caughtUp.getCount() > 0 && end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    caughtUp.countDown();
+                    log.info("torrent catalog caught up: {} monitored torrents", torrents.size());
+                }
+            }
+        } catch (WakeupException e) {
+            // close()
+        } catch (RuntimeException e) {
+            if (running) log.error("torrent catalog stopped", e);
+        } finally {
+            consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    private void apply(ConsumerRecord<String, byte[]> r) {
+        if (r.key() == null) return;
+        if (r.value() == null) {
+            torrents.remove(r.key());
+            return;
+        }
+        try {
+            TorrentRegistered t = serde.deserialize(r.topic(), r.value());
+            if (!t.getMonitored() || t.getPieceCount() < 1 || t.getPieceCount() > MAX_PIECES) {
+                torrents.remove(t.getInfoHash());
+            } else {
+                torrents.put(t.getInfoHash(), new TorrentInfo(t.getInfoHash(), t.getPieceCount(), t.getPieceLength()));
+            }
+        } catch (RuntimeException e) {
+            log.warn("skipping undecodable torrent record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            thread.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package org.btda.evaluator.contact;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.HexFormat;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.AttributeKey;
+
+import org.btda.evaluator.EvaluatorConfig;
+import org.btda.evaluator.EvaluatorStats;
+import org.btda.protocol.wire.HandshakeDecoder;
+import org.btda.protocol.wire.HandshakeEncoder;
+import org.btda.protocol.wire.HandshakePrefix;
+import org.btda.protocol.wire.PeerMessageDecoder;
+import org.btda.protocol.wire.PeerMessageEncoder;
+import org.btda.protocol.wire.WireCounters;
+
+/**
+ * Passive mode: accepts incoming BitTorrent connections and evaluates the peers exactly like contacted ones (the same
+ * {@link SessionHandler}). After the first 48 handshake bytes name the torrent, a monitored one is answered with our
+ * handshake; anything else is closed and counted. Connections are limited per address and in total; refusals are
+ * counted by reason. One small event loop; no thread per peer.
+ */
+public final class IncomingListener implements AutoCloseable {
+
+    /** Why an incoming connection was not evaluated. */
+    public enum Refusal { UNKNOWN_TORRENT, ADDRESS_LIMIT, TOTAL_LIMIT, BAD_HANDSHAKE, NO_HANDSHAKE }
+
+    private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("btda.incoming.counted");
+
+    private final EvaluatorStats stats;
+    private final Function<String, TorrentInfo> torrents;
+    private final BiConsumer<ContactResult, TorrentInfo> onResult;
+    private final int maxConnections;
+    private final int maxPerAddress;
+    private final SessionWiring baseWiring;
+    private final EventLoopGroup group;
+    private final Channel server;
+    private final SessionWiring wiring;
+    private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final AtomicInteger open = new AtomicInteger();
+    private final Limits limits = new Limits();
+
+    /**
+     * @param torrents info hash hex → the monitored torrent, or null when not monitored
+     * @param onResult called once per evaluated session (after the peer's full handshake), on an event-loop thread
+     */
+    public IncomingListener(EvaluatorConfig config, EvaluatorStats stats, InetSocketAddress bind, int maxConnections,
+                            int maxPerAddress, Function<String, TorrentInfo> torrents,
+                            BiConsumer<ContactResult, TorrentInfo> onResult) {
+        this.stats = stats;
+        this.torrents = torrents;
+        this.onResult = onResult;
+        this.maxConnections = maxConnections;
+        this.maxPerAddress = maxPerAddress;
+        this.baseWiring = SessionWiring.of(config, OurPeerId.generate(), new WireCounters());
+        this.group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory());
+        try {
+            ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.serverSocketChannel())
+                    .option(ChannelOption.SO_BACKLOG, 256)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_RCVBUF, 32 * 1024)
+                    .childHandler(new Initializer());
+            this.server = b.bind(bind).syncUninterruptibly().channel();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+        this.wiring = baseWiring.forIncoming(port());
+    }
+
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) server.localAddress();
+    }
+
+    public int port() {
+        return localAddress().getPort();
+    }
+
+    /** Incoming connections open now. */
+    public int open() {
+        return open.get();
+    }
+
+    @Override
+    public void close() {
+        server.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    private final class Initializer extends ChannelInitializer<SocketChannel> {
+        @Override
+        protected void initChannel(SocketChannel ch) {
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("limits", limits);
+            p.addLast("handshake-encoder", HandshakeEncoder.INSTANCE);
+            p.addLast("message-encoder", PeerMessageEncoder.INSTANCE);
+            p.addLast("handshake-decoder", new HandshakeDecoder(true, baseWiring.counters()));
+            p.addLast("message-decoder", new PeerMessageDecoder(baseWiring.limits(), SessionWiring.EXTENSION_IDS,
+                    baseWiring.counters()));
+            p.addLast("quiet", new IdleStateHandler(false, baseWiring.quietMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            p.addLast("session", new Gate());
+        }
+    }
+
+    /** Per-address and total ceilings, checked when the connection becomes active and released when it closes. */
+    @Sharable
+    private final class Limits extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelActive(ChannelHandlerContext ctx) {
+            InetAddress a = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
+            if (open.incrementAndGet() > maxConnections) {
+                open.decrementAndGet();
+                refuse(ctx, Refusal.TOTAL_LIMIT);
+                return;
+            }
+            AtomicInteger n = perAddress.computeIfAbsent(a, k -> new AtomicInteger());
+            if (n.incrementAndGet() > maxPerAddress) {
+                release(a, n);
+                open.decrementAndGet();
+                refuse(ctx, Refusal.ADDRESS_LIMIT);
+                return;
+            }
+            ctx.channel().attr(COUNTED).set(a);
+            stats.incomingOpened();
+            ctx.fireChannelActive();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            InetAddress a = ctx.channel().attr(COUNTED).getAndSet(null);
+            if (a != null) {
+                AtomicInteger n = perAddress.get(a);
+                if (n != null) release(a, n);
+                open.decrementAndGet();
+                stats.incomingClosed();
+            }
+            ctx.fireChannelInactive();
+        }
+
+        private void release(InetAddress a, AtomicInteger n) {
+            if (n.decrementAndGet() <= 0) perAddress.remove(a, n); // bounded map: only addresses with open connections
+        }
+    }
+
+    private void refuse(ChannelHandlerContext ctx, Refusal why) {
+        if (ctx.channel().attr(REFUSED).get() != null) return; // counted once
+        stats.countIncomingRefusal(why);
+        ctx.channel().attr(REFUSED).set(Boolean.TRUE);
+        ctx.close();
+    }
+
+    private static final AttributeKey<Boolean> REFUSED = AttributeKey.valueOf("btda.incoming.refused");
+
+    /** Waits for the 48-byte prefix, then either becomes a {@link SessionHandler} or refuses the connection. */
+    private final class Gate extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof HandshakePrefix prefix) {
+                String hex = HexFormat.of().formatHex(prefix.infoHash());
+                TorrentInfo t = torrents.apply(hex);
+                if (t == null) {
+                    refuse(ctx, Refusal.UNKNOWN_TORRENT);
+                    return;
+                }
+                ContactTarget target = new ContactTarget(prefix.infoHash(),
+                        (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount());
+                stats.incomingSessionStarted();
+                Session session = new Session(target, stats::incomingSessionEnded);
+                session.future().thenAccept(r -> {
+                    // a peer that never completed its handshake gave no identity: nothing to observe
+                    if (r.peerId() == null) stats.countIncomingRefusal(Refusal.NO_HANDSHAKE);
+                    else onResult.accept(r, t);
+                });
+                SessionHandler handler = new SessionHandler(session, wiring, true);
+                ctx.pipeline().replace(this, "session", handler);
+            }
+            // nothing else can arrive before the prefix (the decoder holds bytes until 48 are in)
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent) refuse(ctx, Refusal.NO_HANDSHAKE);
+            else ctx.fireUserEventTriggered(evt);
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            refuse(ctx, Refusal.BAD_HANDSHAKE); // MSE streams, HTTP probes, resets before the prefix
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            refuse(ctx, Refusal.NO_HANDSHAKE); // hung up before naming a torrent (no-op when already refused)
+            ctx.fireChannelInactive();
+        }
+    }
+}
