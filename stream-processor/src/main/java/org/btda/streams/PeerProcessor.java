@@ -121,8 +121,9 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
                 s.lastContactAt = at;
                 s.lastPieces = pieces;
                 s.identity = o.getIdentity().ordinal();
-                if (o.getClient() != null) s.client = clip(o.getClient());
-                if (o.getNetwork() != null) s.network = clip(o.getNetwork());
+                PeerEnrichment.apply(s, o, true, cfg.storeAddresses());
+            } else {
+                PeerEnrichment.apply(s, o, false, cfg.storeAddresses());
             }
             if (pieces != null && pieces >= 0) {
                 PeerHistory.Change c = PeerHistory.add(s, at, pieces, cfg);
@@ -275,7 +276,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         int sep = key.indexOf(':');
         List<PeerSource> sources = new ArrayList<>();
         for (PeerSource src : PeerSource.values()) if ((s.sourcesMask & (1 << src.ordinal())) != 0) sources.add(src);
-        PeerSummary row = PeerSummary.newBuilder()
+        PeerSummary.Builder b = PeerSummary.newBuilder()
                 .setInfoHash(sep > 0 ? key.substring(0, sep) : key)
                 .setPeerKey(sep > 0 ? key.substring(sep + 1) : "")
                 .setIdentity(IdentityKind.values()[s.identity])
@@ -296,12 +297,10 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
                 .setConsecutiveFailures(s.consecutiveFailures)
                 .setParked(s.parked)
                 .setConfirmedAt(s.confirmed() ? java.time.Instant.ofEpochMilli(s.crossedAt) : null)
-                .setClient(s.client)
-                .setNetwork(s.network)
                 .setNextContactAt(s.dueAt < 0 ? null : java.time.Instant.ofEpochMilli(s.dueAt))
                 .setUpdatedAt(java.time.Instant.ofEpochMilli(now))
-                .setVersion(s.summaryVersion)
-                .build();
+                .setVersion(s.summaryVersion);
+        PeerSummary row = PeerEnrichment.fill(b, s).build();
         ctx.forward(new Record<>(key, row, now), BtdaTopology.PEERS_SINK);
     }
 

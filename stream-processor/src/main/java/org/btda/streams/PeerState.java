@@ -35,6 +35,16 @@ final class PeerState {
     boolean parked;
     String client;
     String network;
+    // enrichment, latest non-null value from successful observations (a peer's network/geo/ASN rarely changes)
+    String city;
+    String country;                 // ISO 3166-1 alpha-2
+    String continent;
+    Double latitude;                // already rounded to geoip.coordinate-grid by the evaluator
+    Double longitude;
+    Long asn;
+    String asOrg;
+    String domain;                  // registered domain only, never the host name
+    String address;                 // plain address: set ONLY with privacy.store-addresses=true, otherwise always null
 
     final List<Sample> samples = new ArrayList<>();   // sorted by time, distinct times
 

@@ -16,10 +16,12 @@ import org.btda.common.config.Settings;
  * @param punctuateInterval       how often the wall-clock punctuation looks for due contacts
  * @param torrentWait             how long a peer of a not yet registered torrent waits before being checked again
  * @param maxRequestsPerPunctuate bound on requests issued by one punctuation, so one call never blocks the thread long
+ * @param storeAddresses          privacy.store-addresses: the explicit opt-in to keep the plain address of a peer (from
+ *                                its observations) in the peer state and the peer summaries; off = never kept
  */
 public record StreamsSettings(Duration revisitDelay, Duration backoffBase, int maxFailures, double completionThreshold,
                              Duration speedMinInterval, Duration punctuateInterval, Duration torrentWait,
-                             int maxRequestsPerPunctuate) {
+                             int maxRequestsPerPunctuate, boolean storeAddresses) {
 
     public StreamsSettings {
         Objects.requireNonNull(revisitDelay, "revisitDelay");
@@ -48,27 +50,31 @@ public record StreamsSettings(Duration revisitDelay, Duration backoffBase, int m
     public static StreamsSettings from(Settings s) {
         return new StreamsSettings(s.get(Settings.REVISIT_DELAY), s.get(Settings.REVISIT_BACKOFF_BASE),
                 s.get(Settings.REVISIT_MAX_FAILURES), s.get(Settings.COMPLETION_THRESHOLD), s.speedMinInterval(),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), 10_000);
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 10_000, s.get(Settings.PRIVACY_STORE_ADDRESSES));
     }
 
     public StreamsSettings withRevisitDelay(Duration d) {
-        return new StreamsSettings(d, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+        return new StreamsSettings(d, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
     }
 
     public StreamsSettings withBackoff(Duration base, int max) {
-        return new StreamsSettings(revisitDelay, base, max, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+        return new StreamsSettings(revisitDelay, base, max, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
     }
 
     public StreamsSettings withSpeedMinInterval(Duration d) {
-        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, d, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, d, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
     }
 
     public StreamsSettings withThreshold(double t) {
-        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, t, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate);
+        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, t, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
     }
 
     public StreamsSettings withTorrentWait(Duration d) {
-        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, d, maxRequestsPerPunctuate);
+        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, d, maxRequestsPerPunctuate, storeAddresses);
+    }
+
+    public StreamsSettings withStoreAddresses(boolean store) {
+        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, store);
     }
 
     /** Retry delay after the n-th consecutive failure (n >= 1): base × 2^(n-1), capped so it cannot overflow. */

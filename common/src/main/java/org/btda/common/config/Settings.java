@@ -160,7 +160,7 @@ public final class Settings {
     public static final Setting<Optional<Path>> SECURITY_SECRET_FILE = Setting.define("security.secret-file", OPTIONAL_PATH, Optional.empty(),
             "path", "deployment secret for peer keys and sealing; empty = <state.dir>/secret");
     public static final Setting<Boolean> PRIVACY_STORE_ADDRESSES = Setting.define("privacy.store-addresses", BOOLEAN, false,
-            "", "store truncated networks of peers");
+            "", "also store peers' plain IP addresses (off: only the truncated network and derived columns are kept)");
     public static final Setting<List<String>> DO_NOT_CONTACT = Setting.define("do-not-contact", LIST, List.of(),
             "CIDR list", "networks never contacted");
     public static final Setting<Path> GEOIP_DIR = Setting.define("geoip.dir", PATH, Path.of("data/geoip"),
