@@ -42,6 +42,19 @@ public final class CommonOptions {
         Logging.debug(debug);
         Settings.Builder b = Settings.builder().file(config).env(env).set(sets);
         flags.forEach(b::set);
-        return b.build();
+        return resolveDataDirs(b.build(), env);
+    }
+
+    /**
+     * scripts/setup.sh installs the GeoLite2 databases under the checkout, so the default (relative) geoip.dir is read
+     * from BTDA_HOME rather than from wherever btda happens to be started; a value the user gave is left as given.
+     */
+    static Settings resolveDataDirs(Settings s, Map<String, String> env) {
+        String home = env.get("BTDA_HOME");
+        Path dir = s.get(Settings.GEOIP_DIR);
+        if (s.source(Settings.GEOIP_DIR) == Settings.Source.DEFAULT && home != null && !home.isBlank() && !dir.isAbsolute()) {
+            return s.with(Settings.GEOIP_DIR.key(), Path.of(home).resolve(dir).toString());
+        }
+        return s;
     }
 }

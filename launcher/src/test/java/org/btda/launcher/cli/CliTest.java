@@ -149,6 +149,15 @@ class CliTest {
     }
 
     @Test
+    void defaultGeoipDirIsReadFromTheCheckoutButAGivenOneIsKept() {
+        Settings s = parse(LocalCommand.class, "local").settings(Map.of("BTDA_HOME", "/opt/btda"));
+        assertThat(s.get(Settings.GEOIP_DIR)).isEqualTo(Path.of("/opt/btda/data/geoip"));
+        Settings given = parse(LocalCommand.class, "local", "--set", "geoip.dir=db")
+                .settings(Map.of("BTDA_HOME", "/opt/btda"));
+        assertThat(given.get(Settings.GEOIP_DIR)).isEqualTo(Path.of("db"));
+    }
+
+    @Test
     void magnetsFlagAbsentKeepsOptionalEmpty() {
         Settings s = parse(LocalCommand.class, "local").settings(Map.of());
         assertThat(s.get(Settings.MAGNETS_FILE)).isEqualTo(Optional.empty());
