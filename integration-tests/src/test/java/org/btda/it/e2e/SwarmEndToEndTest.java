@@ -1,0 +1,429 @@
+package org.btda.it.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.btda.common.config.Settings;
+import org.btda.common.identity.PeerKeys;
+import org.btda.common.kafka.PeerRefs;
+import org.btda.common.kafka.Topics;
+import org.btda.it.swarm.Swarm;
+import org.btda.it.swarm.SwarmExtension;
+import org.btda.it.swarm.SwarmPeer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Acceptance of the whole pipeline on the real swarm: one btda stack ({@code btda local}, configured by
+ * {@code e2e/btda-e2e.properties}) watches the shared swarm from the moment it is up, is restarted on the same state in
+ * the middle of the downloads, and must end with every leecher discovered, observed from below the threshold up to
+ * complete, confirmed exactly once, at a speed matching its rate limit, and no peer address at rest.
+ *
+ * <p>Runs first among the swarm classes ({@code @Order(1)}, class order from junit-platform.properties): the leechers
+ * start with the swarm, and btda has to see them below the completion threshold.
+ */
+@Tag("swarm")
+@Order(1)
+@ExtendWith(SwarmExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SwarmEndToEndTest {
+    private static final Logger LOG = LoggerFactory.getLogger(SwarmEndToEndTest.class);
+    private static final Pattern SWARM_IP = Pattern.compile("198\\.18\\.\\d{1,3}\\.\\d{1,3}");
+    /** Relative tolerance of btda's max speed against the rate the client really had (the issue's ±25 %). */
+    private static final double SPEED_TOLERANCE = 0.25;
+
+    private Swarm swarm;
+    private E2eStack btda;
+    private String infoHash;
+    private int totalPieces;
+    private double threshold;
+    /** Swarm client name → its peer key under btda's secret. */
+    private final Map<String, String> keyOf = new LinkedHashMap<>();
+    private final Map<String, String> timings = new LinkedHashMap<>();
+
+    @BeforeAll
+    void startBtda(Swarm swarm) throws Exception {
+        this.swarm = swarm;
+        infoHash = swarm.torrent().infoHashHex();
+        totalPieces = swarm.torrent().pieceCount();
+        long t0 = System.nanoTime();
+        btda = new E2eStack(swarm.workDir().resolve("btda"), swarm.torrent().torrentFile());
+        btda.start();
+        threshold = btda.settings().get(Settings.COMPLETION_THRESHOLD);
+        timings.put("btda start", ms(t0));
+        timings.put("btda up after leechers started", Duration.between(swarm.leechersStartedAt(), Instant.now()).toMillis() + " ms");
+        PeerKeys keys = btda.peerKeys();
+        for (SwarmPeer p : swarm.peers()) {
+            keyOf.put(p.name(), keys.key(infoHash, p.peerAddress().getAddress(), p.peerAddress().getPort()));
+        }
+        LOG.info("btda running; peer keys {}", keyOf);
+    }
+
+    @AfterAll
+    void stopBtda() {
+        if (btda != null) {
+            long t0 = System.nanoTime();
+            boolean clean = btda.stop();
+            timings.put("btda final stop", ms(t0) + (clean ? "" : " (not clean)"));
+        }
+        LOG.info("e2e timings: {}", timings);
+    }
+
+    // ---- 1. harvest ---------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void harvesterDiscoversEverySwarmClientThroughTheTrackers() throws Exception {
+        long t0 = System.nanoTime();
+        Set<String> everyone = new HashSet<>(keyOf.values());
+        ClickHouseHttp ch = btda.clickHouse();
+        Set<String> inPeers = new HashSet<>();
+        E2eWaits.until(Duration.ofSeconds(120), "every swarm client in btda.peers", () -> {
+            inPeers.clear();
+            inPeers.addAll(column(ch, "SELECT peer_key FROM btda.peers FINAL WHERE info_hash = '" + infoHash + "'"));
+            return inPeers.containsAll(everyone);
+        });
+        timings.put("all peers discovered", ms(t0));
+        assertThat(inPeers).containsAll(everyone);
+
+        // The same keys went over btda.peers.discovered, and every client came from a tracker.
+        Topics topics = new Topics(btda.settings());
+        Set<String> discoveredRefs = TopicDump.read(btda.bootstrapServers(), topics.discovered(), false, Duration.ofSeconds(60))
+                .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+        assertThat(discoveredRefs).containsAll(everyone.stream().map(k -> PeerRefs.key(infoHash, k)).toList());
+        Map<String, String> sources = new HashMap<>();
+        for (String[] row : ch.rows("SELECT peer_key, arrayStringConcat(arraySort(groupUniqArray(source)), ',')"
+                + " FROM btda.discoveries FINAL WHERE info_hash = '" + infoHash + "' GROUP BY peer_key")) {
+            sources.put(row[0], row[1]);
+        }
+        for (SwarmPeer p : swarm.peers()) {
+            assertThat(sources.get(keyOf.get(p.name()))).as(p.name() + " discovery sources").contains("TRACKER");
+        }
+    }
+
+    // ---- restart in the middle ----------------------------------------------------------------------------------------
+
+    @Test
+    @Order(2)
+    void restartInTheMiddleOfTheDownloadsKeepsTheState() throws Exception {
+        ClickHouseHttp ch = btda.clickHouse();
+        long below = (long) Math.ceil(threshold * totalPieces);
+        Set<String> leechers = leecherKeys();
+        Set<String> seenBelow = new HashSet<>();
+        long t0 = System.nanoTime();
+        E2eWaits.until(Duration.ofSeconds(120), "an observation below the threshold of every leecher", () -> {
+            seenBelow.clear();
+            seenBelow.addAll(column(ch, "SELECT DISTINCT peer_key FROM btda.observations FINAL WHERE info_hash = '"
+                    + infoHash + "' AND success AND pieces IS NOT NULL AND pieces < " + below));
+            return seenBelow.containsAll(leechers);
+        });
+        timings.put("first observations of every leecher", ms(t0));
+        // Mid-download for real: no leecher is anywhere near complete when btda goes down.
+        for (SwarmPeer p : swarm.leechers()) {
+            assertThat(p.progress()).as(p.name() + " progress when btda stops").isLessThan(0.85);
+        }
+        long observationsBefore = ch.count("SELECT count() FROM btda.observations FINAL WHERE info_hash = '" + infoHash + "'");
+
+        long t1 = System.nanoTime();
+        assertThat(btda.stop()).as("clean stop").isTrue();
+        timings.put("mid-run stop", ms(t1));
+        long t2 = System.nanoTime();
+        btda.start();
+        timings.put("restart on the same state", ms(t2));
+        Instant restartedAt = Instant.now();
+
+        ClickHouseHttp again = btda.clickHouse();
+        // Same deployment: the secret (hence every key) and ClickHouse's data survived.
+        assertThat(btda.peerKeys().key(infoHash, swarm.seeder().peerAddress().getAddress(), 6881))
+                .isEqualTo(keyOf.get(swarm.seeder().name()));
+        assertThat(again.count("SELECT count() FROM btda.observations FINAL WHERE info_hash = '" + infoHash + "'"))
+                .isGreaterThanOrEqualTo(observationsBefore);
+        // The restored stream state keeps revisiting every leecher without a new discovery being needed.
+        Set<String> after = new HashSet<>();
+        E2eWaits.until(Duration.ofSeconds(90), "observations of every leecher after the restart", () -> {
+            after.clear();
+            after.addAll(column(again, "SELECT DISTINCT peer_key FROM btda.observations FINAL WHERE info_hash = '"
+                    + infoHash + "' AND success AND observed_at > fromUnixTimestamp64Milli(" + restartedAt.toEpochMilli() + ")"));
+            return after.containsAll(leechers);
+        });
+        assertThat(after).containsAll(leechers);
+    }
+
+    // ---- 1. evaluate --------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(3)
+    void observationsRiseToTheTotalAndTheSeederIsObservedComplete() throws Exception {
+        long t0 = System.nanoTime();
+        Map<String, Duration> times = swarm.awaitAllComplete(
+                Duration.ofSeconds((long) (swarm.options().nominalDownloadSeconds() * 2) + 120));
+        timings.put("wait for leechers to complete", ms(t0));
+        timings.put("leecher download times", times.toString());
+        ClickHouseHttp ch = btda.clickHouse();
+        long t1 = System.nanoTime();
+        E2eWaits.until(Duration.ofSeconds(60), "every leecher observed with all " + totalPieces + " pieces", () -> {
+            Map<String, List<Long>> series = pieceSeries(ch);
+            return leecherKeys().stream().allMatch(k -> series.containsKey(k) && series.get(k).contains((long) totalPieces));
+        });
+        timings.put("observed complete after the clients", ms(t1));
+
+        Map<String, List<Long>> series = pieceSeries(ch);
+        for (SwarmPeer p : swarm.leechers()) {
+            List<Long> s = series.get(keyOf.get(p.name()));
+            LOG.info("{} piece counts seen by btda: {}", p.name(), s);
+            assertThat(s).as(p.name() + " observations").isNotEmpty();
+            for (int i = 1; i < s.size(); i++) {
+                assertThat(s.get(i)).as(p.name() + " pieces never go back (observation " + i + ")").isGreaterThanOrEqualTo(s.get(i - 1));
+            }
+            assertThat(s.get(0)).as(p.name() + " first count").isLessThan(totalPieces / 2L);
+            assertThat(s.stream().distinct().count()).as(p.name() + " distinct counts on the way up").isGreaterThanOrEqualTo(5);
+            assertThat(s.get(s.size() - 1)).as(p.name() + " last count").isEqualTo(totalPieces);
+        }
+        List<Long> seeder = series.get(keyOf.get(swarm.seeder().name()));
+        assertThat(seeder).as("seeder observations").isNotEmpty().allSatisfy(v -> assertThat(v).isEqualTo(totalPieces));
+        SwarmPeer half = swarm.halfLeecher().orElseThrow();
+        List<Long> halfSeries = series.get(keyOf.get(half.name()));
+        assertThat(halfSeries).as("half leecher observations").isNotEmpty()
+                .allSatisfy(v -> assertThat(v).isLessThan((long) Math.ceil(threshold * totalPieces)));
+    }
+
+    @Test
+    @Order(4)
+    void btdaNeverTreatsItselfAsAPeer() throws Exception {
+        // Clients learn btda's listen port from the trackers and from its extended handshake, and may pass
+        // "btda's address:listen port" on by PEX; whatever the source, btda must not discover or contact itself.
+        ClickHouseHttp ch = btda.clickHouse();
+        PeerKeys keys = btda.peerKeys();
+        int listenPort = btda.settings().get(Settings.LISTEN_PORT);
+        Set<String> selfKeys = new TreeSet<>();
+        List<String> local = new ArrayList<>(List.of(btda.settings().get(Settings.EVALUATOR_BIND_ADDRESS)));
+        swarm.trackers().forEach(t -> local.add(t.address().getHostAddress()));
+        for (String a : local) {
+            selfKeys.add(keys.key(infoHash, InetAddress.getByName(a), listenPort));
+        }
+        Set<String> known = new HashSet<>(column(ch, "SELECT peer_key FROM btda.peers FINAL WHERE info_hash = '" + infoHash + "'"));
+        Set<String> others = new TreeSet<>(known);
+        others.removeAll(keyOf.values());
+        for (String k : others) {
+            LOG.info("peer {} is no swarm client (listen port 6881): {} / discoveries {}", k,
+                    ch.query("SELECT identity, network, contacts, failures, arrayStringConcat(sources, ',') FROM btda.peers FINAL"
+                            + " WHERE peer_key = '" + k + "' FORMAT TSV"),
+                    ch.query("SELECT arrayStringConcat(groupUniqArray(source), ',') FROM btda.discoveries WHERE peer_key = '" + k + "'"));
+        }
+        assertThat(known).as("btda's own address:listen port among the peers").doesNotContainAnyElementsOf(selfKeys);
+    }
+
+    // ---- 2. stream processor ------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(5)
+    void everyFinishedLeecherIsConfirmedOnceAtItsSpeed() throws Exception {
+        ClickHouseHttp ch = btda.clickHouse();
+        Set<String> leechers = leecherKeys();
+        String confirmedSql = "SELECT peer_key FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + infoHash + "'";
+        long t0 = System.nanoTime();
+        E2eWaits.until(Duration.ofSeconds(60), "a confirmed download of every leecher",
+                () -> new HashSet<>(column(ch, confirmedSql)).containsAll(leechers));
+        timings.put("confirmed downloads complete", ms(t0));
+
+        List<String> confirmed = column(ch, confirmedSql);
+        assertThat(confirmed).as("confirmed downloads (FINAL): every finished leecher once, nobody else")
+                .containsExactlyInAnyOrderElementsOf(leechers);
+        assertThat(confirmed).doesNotContain(keyOf.get(swarm.seeder().name()), keyOf.get(swarm.halfLeecher().orElseThrow().name()));
+
+        // The final counts, twice: the same numbers (a re-read never counts a redelivered or corrected row again).
+        List<String> counts1 = finalCounts(ch);
+        List<String> counts2 = finalCounts(ch);
+        LOG.info("final counts: {}", counts1);
+        assertThat(counts2).isEqualTo(counts1);
+        String n = Integer.toString(leechers.size());
+        assertThat(counts1).containsExactly(n, n, n, n);
+
+        // Each crossing is consistent with the threshold and with what the clients did.
+        for (String[] r : ch.rows("SELECT peer_key, pieces_below, pieces_at_crossing, total_pieces,"
+                + " toUnixTimestamp64Milli(last_below_at), toUnixTimestamp64Milli(crossed_at)"
+                + " FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + infoHash + "'")) {
+            assertThat(Long.parseLong(r[1])).as(r[0] + " pieces below").isLessThan((long) Math.ceil(threshold * totalPieces));
+            assertThat(Long.parseLong(r[2])).as(r[0] + " pieces at crossing")
+                    .isGreaterThanOrEqualTo((long) Math.ceil(threshold * totalPieces)).isLessThanOrEqualTo(totalPieces);
+            assertThat(Long.parseLong(r[3])).isEqualTo(totalPieces);
+            assertThat(Long.parseLong(r[4])).as(r[0] + " last below before crossing").isLessThan(Long.parseLong(r[5]));
+            assertThat(Instant.ofEpochMilli(Long.parseLong(r[5]))).isAfter(swarm.leechersStartedAt());
+        }
+
+        // The result topic agrees: the latest committed version per peer covers exactly the leechers.
+        Topics topics = new Topics(btda.settings());
+        Set<String> topicRefs = TopicDump.read(btda.bootstrapServers(), topics.confirmedDownloads(), true, Duration.ofSeconds(60))
+                .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+        assertThat(topicRefs).containsExactlyInAnyOrderElementsOf(leechers.stream().map(k -> PeerRefs.key(infoHash, k)).toList());
+
+        // Max speed against the limit, or against the rate the client really had when it stayed well below its limit.
+        Map<String, Double> maxSpeed = new HashMap<>();
+        for (String[] r : ch.rows("SELECT peer_key, max_speed_bps FROM btda.peers FINAL WHERE info_hash = '" + infoHash + "'")) {
+            maxSpeed.put(r[0], Double.parseDouble(r[1]));
+        }
+        Duration window = btda.settings().speedMinInterval();
+        for (SwarmPeer p : swarm.leechers()) {
+            double limit = p.downloadLimitBytesPerSecond();
+            double measured = SpeedReference.maxRate(swarm.samples(), p.name(), swarm.torrent().totalSize(), window);
+            boolean atLimit = measured >= 0.85 * limit;
+            double reference = atLimit ? limit : measured;
+            double btdaSpeed = maxSpeed.getOrDefault(keyOf.get(p.name()), 0.0);
+            LOG.info("{}: btda max speed {} B/s, limit {} B/s, client's own max {}-window rate {} B/s; compared with {}",
+                    p.name(), Math.round(btdaSpeed), Math.round(limit), window, Math.round(measured),
+                    atLimit ? "the limit" : "the measured rate (client stays below its limit)");
+            timings.put("speed " + p.name(), Math.round(btdaSpeed) + " B/s vs " + (atLimit ? "limit " : "measured ")
+                    + Math.round(reference));
+            assertThat(btdaSpeed).as(p.name() + " max speed vs " + (atLimit ? "limit" : "measured rate"))
+                    .isBetween(reference * (1 - SPEED_TOLERANCE), reference * (1 + SPEED_TOLERANCE));
+        }
+    }
+
+    // ---- 3. privacy ---------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(6)
+    void noSwarmPeerAddressIsStoredInClickHouseOrInResultAndStateTopics() throws Exception {
+        long t0 = System.nanoTime();
+        Set<String> peerIps = swarm.peers().stream().map(p -> p.peerAddress().getAddress().getHostAddress())
+                .collect(Collectors.toCollection(TreeSet::new));
+        // The only 198.18 addresses allowed at rest: the trackers (their URLs) and btda's own source address (run record).
+        Set<String> allowed = new TreeSet<>();
+        swarm.trackers().forEach(t -> allowed.add(t.address().getHostAddress()));
+        String own = btda.settings().get(Settings.EVALUATOR_BIND_ADDRESS);
+        allowed.add(own);
+        assertThat(allowed).doesNotContainAnyElementsOf(peerIps);
+        // By design the truncated network (/24) is stored (observations.network, peers.network): that is not an address.
+        Set<String> networks = new TreeSet<>();
+        for (String ip : peerIps) {
+            networks.add(ip.substring(0, ip.lastIndexOf('.')) + ".0");
+        }
+        networks.add(own.substring(0, own.lastIndexOf('.')) + ".0");
+        assertThat(networks).doesNotContainAnyElementsOf(peerIps);
+
+        ClickHouseHttp ch = btda.clickHouse();
+        List<String[]> columns = ch.rows("SELECT c.table, c.name FROM system.columns c"
+                + " JOIN system.tables t ON t.database = c.database AND t.name = c.table"
+                + " WHERE c.database = 'btda' AND t.engine NOT IN ('View', 'MaterializedView') AND c.type LIKE '%String%'");
+        assertThat(columns).as("String columns in btda").hasSizeGreaterThan(20);
+        Set<String> found = new TreeSet<>();
+        List<String> hits = new ArrayList<>();
+        for (String[] c : columns) {
+            String expr = "toString(`" + c[1] + "`)";
+            for (String value : column(ch, "SELECT DISTINCT " + expr + " FROM btda.`" + c[0] + "` WHERE position(" + expr
+                    + ", '198.18.') > 0 LIMIT 1000")) {
+                Matcher m = SWARM_IP.matcher(value);
+                while (m.find()) {
+                    found.add(m.group());
+                    hits.add(c[0] + "." + c[1] + ": " + m.group());
+                }
+            }
+        }
+        LOG.info("198.18 addresses in ClickHouse: {}", hits.stream().distinct().toList());
+        assertThat(found).as("swarm addresses in any String column of any btda table").doesNotContainAnyElementsOf(peerIps);
+        Set<String> unexpected = new TreeSet<>(found);
+        unexpected.removeAll(allowed);
+        unexpected.removeAll(networks);
+        assertThat(unexpected).as("198.18 addresses other than trackers, btda's own and /24 networks").isEmpty();
+        assertThat(ch.count("SELECT count() FROM btda.observations")).isPositive(); // the search had data to look at
+
+        Topics topics = new Topics(btda.settings());
+        List<String> scanned;
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, btda.bootstrapServers()))) {
+            scanned = admin.listTopics().names().get().stream()
+                    .filter(t -> t.equals(topics.observations()) || t.equals(topics.confirmedDownloads())
+                            || t.startsWith(topics.prefix() + "out.") || t.endsWith("-changelog"))
+                    .sorted().toList();
+        }
+        assertThat(scanned).as("result and state topics").contains(topics.observations(), topics.confirmedDownloads())
+                .anyMatch(t -> t.startsWith(topics.prefix() + "out.")).anyMatch(t -> t.endsWith("-changelog"));
+        List<byte[]> needles = new ArrayList<>();
+        List<String> needleNames = new ArrayList<>();
+        for (String ip : peerIps) {
+            needles.add(ip.getBytes(StandardCharsets.US_ASCII));
+            needleNames.add(ip + " as text");
+            needles.add(InetAddress.getByName(ip).getAddress());
+            needleNames.add(ip + " as 4 bytes");
+        }
+        Map<String, Integer> recordsPerTopic = new LinkedHashMap<>();
+        List<String> leaks = new ArrayList<>();
+        for (String topic : scanned) {
+            // read_uncommitted: every byte the broker holds, aborted transactions included.
+            List<ConsumerRecord<byte[], byte[]>> records = TopicDump.read(btda.bootstrapServers(), topic, false, Duration.ofSeconds(60));
+            recordsPerTopic.put(topic, records.size());
+            for (ConsumerRecord<byte[], byte[]> r : records) {
+                for (int i = 0; i < needles.size(); i++) {
+                    if (ByteSearch.contains(r.key(), needles.get(i)) || ByteSearch.contains(r.value(), needles.get(i))) {
+                        leaks.add(topic + " partition " + r.partition() + " offset " + r.offset() + ": " + needleNames.get(i));
+                    }
+                }
+            }
+        }
+        LOG.info("scanned topics: {}", recordsPerTopic);
+        timings.put("privacy scan", ms(t0));
+        assertThat(recordsPerTopic.get(topics.observations())).isPositive();
+        assertThat(leaks).as("peer addresses in result or state topics").isEmpty();
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------------
+
+    private Set<String> leecherKeys() {
+        return swarm.leechers().stream().map(p -> keyOf.get(p.name())).collect(Collectors.toSet());
+    }
+
+    /** Known piece counts of every peer's successful observations, oldest first (incoming contacts included). */
+    private Map<String, List<Long>> pieceSeries(ClickHouseHttp ch) throws Exception {
+        Map<String, List<Long>> out = new HashMap<>();
+        for (String[] r : ch.rows("SELECT peer_key, pieces FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                + "' AND success AND pieces IS NOT NULL ORDER BY peer_key, observed_at, request_id")) {
+            out.computeIfAbsent(r[0], k -> new ArrayList<>()).add(Long.parseLong(r[1]));
+        }
+        return out;
+    }
+
+    /** Confirmed downloads counted four ways: FINAL rows, distinct keys of all versions, hourly view, topic-free. */
+    private List<String> finalCounts(ClickHouseHttp ch) throws Exception {
+        String where = " WHERE info_hash = '" + infoHash + "'";
+        return List.of(
+                ch.query("SELECT count() FROM btda.confirmed_downloads FINAL" + where),
+                ch.query("SELECT uniqExact(peer_key) FROM btda.confirmed_downloads" + where),
+                ch.query("SELECT sum(downloads) FROM btda.downloads_hourly" + where),
+                ch.query("SELECT count() FROM (SELECT peer_key FROM btda.confirmed_downloads FINAL" + where
+                        + " AND pieces_at_crossing >= total_pieces * threshold)"));
+    }
+
+    private static List<String> column(ClickHouseHttp ch, String sql) throws Exception {
+        return ch.rows(sql).stream().map(r -> r[0]).toList();
+    }
+
+    private static String ms(long t0) {
+        return (System.nanoTime() - t0) / 1_000_000 + " ms";
+    }
+}
