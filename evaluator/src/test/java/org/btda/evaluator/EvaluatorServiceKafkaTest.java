@@ -115,21 +115,7 @@ class EvaluatorServiceKafkaTest {
     /** Reads a topic from the beginning until {@code done} holds for what was read (or 60 s). */
     <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> readUntil(String topic, AvroSerde<T> serde,
                                                    Predicate<List<ConsumerRecord<String, T>>> done) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!done.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), serde.deserialize(topic, r.value())));
-                }
-            }
-        }
-        return out;
+        return kafka.readUntil(topic, serde, Duration.ofSeconds(60), done);
     }
 
     static long distinctIds(List<ConsumerRecord<String, Observation>> recs) {

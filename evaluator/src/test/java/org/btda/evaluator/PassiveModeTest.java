@@ -305,20 +305,7 @@ class PassiveModeTest {
 
     <T extends org.apache.avro.specific.SpecificRecord> List<ConsumerRecord<String, T>> read(String topic, AvroSerde<T> serde,
             Predicate<List<ConsumerRecord<String, T>>> done) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (!done.test(out) && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), serde.deserialize(topic, r.value())));
-                }
-            }
-        }
+        List<ConsumerRecord<String, T>> out = kafka.readUntil(topic, serde, Duration.ofSeconds(60), done);
         assertThat(done.test(out)).as("expected records on " + topic + " within 60 s; got " + out.size()).isTrue();
         return out;
     }

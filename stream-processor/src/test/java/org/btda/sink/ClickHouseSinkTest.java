@@ -34,10 +34,12 @@ import org.btda.streams.KafkaTestSupport;
 import org.btda.streams.StreamTopics;
 import org.junit.jupiter.api.Test;
 
-/** The sink on the real broker and the real ClickHouse, including ClickHouse going away mid-run. */
+/** The sink on the real broker and the real ClickHouse, including ClickHouse going away for 60 s mid-run. */
 class ClickHouseSinkTest {
     private static final Random RANDOM = new Random();
     private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final Duration OUTAGE = Duration.ofSeconds(60);
+    private static final int OUTAGE_BURSTS = 10;
     private static final byte[] SEALED = {1, 2, 3, (byte) 0xfe, (byte) 0xed, (byte) 0xfa, (byte) 0xce};
 
     @Test
@@ -63,18 +65,35 @@ class ClickHouseSinkTest {
             p.flush();
             assertThat(waitForCount(ch, "observations", ih, 1000)).isEqualTo(1000);
 
+            // the acceptance criterion: ClickHouse gone for a whole minute mid-run, producers carrying on meanwhile
+            long stoppedAt = System.nanoTime();
             ch.stop();
+            long failuresDuringOutage;
             try {
-                for (int i = 1000; i < 2000; i++) KafkaTestSupport.send(p, topics.observations(), ih + ":pk" + (i % 50), observation(ih, i, t0));
-                KafkaTestSupport.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 2, t0.plusSeconds(300)));
-                p.flush();
-                long deadline = System.nanoTime() + WAIT.toNanos();
-                while (service.sink().insertFailures() < 2 && System.nanoTime() < deadline) Thread.sleep(100);
-                assertThat(service.sink().insertFailures()).as("inserts fail while ClickHouse is down").isGreaterThanOrEqualTo(2);
+                int next = 1000;
+                for (int burst = 0; burst < OUTAGE_BURSTS; burst++) {
+                    for (int end = next + 1000 / OUTAGE_BURSTS; next < end; next++) {
+                        KafkaTestSupport.send(p, topics.observations(), ih + ":pk" + (next % 50), observation(ih, next, t0));
+                    }
+                    if (burst == OUTAGE_BURSTS / 2) KafkaTestSupport.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 2, t0.plusSeconds(300)));
+                    p.flush();
+                    long burstEnd = stoppedAt + OUTAGE.toNanos() * (burst + 1) / OUTAGE_BURSTS;
+                    Thread.sleep(Math.max(0, (burstEnd - System.nanoTime()) / 1_000_000));
+                }
+                assertThat(next).isEqualTo(2000);
+                failuresDuringOutage = service.sink().insertFailures();
+                assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isGreaterThanOrEqualTo(OUTAGE);
+                // the backoff (250 ms doubling, capped) fits 7 retries into a minute; several of them show the sink kept retrying
+                assertThat(failuresDuringOutage).as("inserts keep failing and being retried while ClickHouse is down").isGreaterThanOrEqualTo(5);
+                assertThat(sinkThreadAlive()).as("sink thread survives the outage").isTrue();
             } finally {
                 ch.start();
             }
             assertThat(waitForCount(ch, "observations", ih, 2000)).isEqualTo(2000);
+            // 1 torrent + 3 harvests + 2000 observations + 2 summaries + 2 confirmed + 2 discoveries: all offsets committed again
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (service.sink().recordsCommitted() < 2010 && System.nanoTime() < deadline) Thread.sleep(100);
+            assertThat(service.sink().recordsCommitted()).as("the sink resumes committing after the outage").isGreaterThanOrEqualTo(2010);
         } finally {
             service.close();
         }
@@ -174,6 +193,10 @@ class ClickHouseSinkTest {
         assertThat(violations).isEmpty();
         assertThat(committed.get(committed.size() - 1)).isEqualTo(n);
         assertThat(committed.size()).as("many batches").isGreaterThan(5);
+    }
+
+    private static boolean sinkThreadAlive() {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals("clickhouse-sink") && t.isAlive());
     }
 
     private static long waitForCount(LocalClickHouse ch, String table, String ih, long expected) throws InterruptedException {

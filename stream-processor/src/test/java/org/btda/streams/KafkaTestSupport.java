@@ -48,15 +48,6 @@ public final class KafkaTestSupport {
     /** Reads the topic from the start (read_committed) until {@code done} holds for what was read, or the timeout. */
     public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> readUntil(TestKafka kafka, String topic, Class<T> type,
                                                                                     Duration timeout, Predicate<List<ConsumerRecord<String, T>>> done) {
-        Properties p = KafkaClients.consumer(kafka.bootstrapServers(), "reader-" + UUID.randomUUID(), "test-reader");
-        List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p, new StringDeserializer(), AvroSerde.of(type))) {
-            c.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && !done.test(out)) {
-                for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(200))) out.add(r);
-            }
-        }
-        return out;
+        return kafka.readUntil(topic, AvroSerde.of(type), timeout, done);
     }
 }

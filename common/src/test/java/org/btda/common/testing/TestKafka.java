@@ -1,6 +1,14 @@
 package org.btda.common.testing;
 
 import java.io.ByteArrayOutputStream;
+import org.btda.common.kafka.KafkaClients;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.Predicate;
+import java.util.UUID;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -215,6 +223,26 @@ public final class TestKafka implements AutoCloseable {
     }
 
     /** A topic name that no other test in this JVM uses. */
+    /**
+     * Reads {@code topic} from the start (read_committed, a fresh group) until {@code done} holds for what was read, or
+     * until {@code timeout}; returns what was read either way, so the caller's assertion says what was missing.
+     */
+    public <T> List<ConsumerRecord<String, T>> readUntil(String topic, Deserializer<T> values, Duration timeout,
+                                                        Predicate<List<ConsumerRecord<String, T>>> done) {
+        Properties p = KafkaClients.consumer(bootstrapServers(), "reader-" + UUID.randomUUID(), "test-reader");
+        List<ConsumerRecord<String, T>> out = new ArrayList<>();
+        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p, new StringDeserializer(), values)) {
+            c.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && !done.test(out)) {
+                for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(200))) {
+                    out.add(r);
+                }
+            }
+        }
+        return out;
+    }
+
     public static String uniqueTopic(String base) {
         return base + "-" + Uuid.randomUuid().toString().replace('-', 'x').replace('_', 'x');
     }
