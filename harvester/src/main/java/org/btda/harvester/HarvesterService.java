@@ -17,6 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
+import org.btda.common.net.Networks;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.KafkaClients;
@@ -141,7 +142,9 @@ public final class HarvesterService implements AutoCloseable {
         });
         Optional<Path> magnetFile = settings.get(Settings.MAGNETS_FILE);
         if (magnetFile.isPresent()) {
-            resolver = new MagnetResolver(MagnetOptions.DEFAULT);
+            String bind = settings.get(Settings.EVALUATOR_BIND_ADDRESS);
+            resolver = new MagnetResolver(bind.isBlank() ? MagnetOptions.DEFAULT
+                    : MagnetOptions.DEFAULT.withBindAddress(Networks.parseLiteral(bind)));
             // Retries start at the scan interval (how quickly the operator wants new input acted on) and double.
             Duration retryBase = Duration.ofMillis(Math.max(1000, settings.get(Settings.TORRENTS_SCAN_INTERVAL).toMillis()));
             magnets = new MagnetIntake(new MagnetFileWatcher(magnetFile.get()), resolver, trackers, dht, publisher, filter,

@@ -54,7 +54,7 @@ public final class Settings {
     public static final Setting<Integer> EVALUATOR_MAX_FRAME_BYTES = Setting.define("evaluator.max-frame-bytes", ints(1024, 64 << 20), 1_048_576,
             "bytes", "largest peer wire message accepted");
     public static final Setting<String> EVALUATOR_BIND_ADDRESS = Setting.define("evaluator.bind-address", STRING, "",
-            "address", "local address for outgoing connections; empty = any");
+            "address", "local address for outgoing peer connections (contacts, magnet metadata fetches); empty = any");
 
     // ---- revisits -------------------------------------------------------------------------------------------------
     public static final Setting<Duration> REVISIT_DELAY = Setting.define("revisit.delay", DURATION, Duration.ofMinutes(5),

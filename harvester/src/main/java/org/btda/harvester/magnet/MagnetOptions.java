@@ -1,5 +1,6 @@
 package org.btda.harvester.magnet;
 
+import java.net.InetAddress;
 import java.time.Duration;
 
 /**
@@ -10,9 +11,12 @@ import java.time.Duration;
  * @param connectTimeout   TCP connect timeout
  * @param idleTimeout      a peer silent this long (e.g. ignoring a request) is dropped
  * @param totalTimeout     the whole resolution fails after this
+ * @param bindAddress      local address for the connections, or null for any; where every peer is a local address (a test
+ *                         namespace) an unbound socket would take the peer's own address, which clients drop as a
+ *                         connection to themselves
  */
 public record MagnetOptions(int maxParallelPeers, int maxMetadataSize, Duration connectTimeout, Duration idleTimeout,
-        Duration totalTimeout) {
+        Duration totalTimeout, InetAddress bindAddress) {
     public static final MagnetOptions DEFAULT = new MagnetOptions(4, 8 << 20, Duration.ofSeconds(5),
             Duration.ofSeconds(15), Duration.ofMinutes(2));
 
@@ -20,5 +24,14 @@ public record MagnetOptions(int maxParallelPeers, int maxMetadataSize, Duration 
         if (maxParallelPeers < 1 || maxMetadataSize < 1) {
             throw new IllegalArgumentException("invalid magnet options");
         }
+    }
+
+    public MagnetOptions(int maxParallelPeers, int maxMetadataSize, Duration connectTimeout, Duration idleTimeout,
+            Duration totalTimeout) {
+        this(maxParallelPeers, maxMetadataSize, connectTimeout, idleTimeout, totalTimeout, null);
+    }
+
+    public MagnetOptions withBindAddress(InetAddress address) {
+        return new MagnetOptions(maxParallelPeers, maxMetadataSize, connectTimeout, idleTimeout, totalTimeout, address);
     }
 }

@@ -159,7 +159,8 @@ public final class MagnetResolver implements AutoCloseable {
                             ch.pipeline().addLast(session);
                         }
                     });
-            ChannelFuture cf = b.connect(peer);
+            ChannelFuture cf = options.bindAddress() == null ? b.connect(peer)
+                    : b.connect(peer, new InetSocketAddress(options.bindAddress(), 0));
             synchronized (this) {
                 channels.add(cf.channel());
             }
