@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.PeerKeys;
@@ -101,9 +102,18 @@ public final class ObservationFactory {
 
     /** PEX-announced endpoints as discoveries of the same torrent, keyed like every per-peer topic. */
     public List<Keyed<PeerDiscovered>> discoveries(ContactRequest req, ContactResult r) {
+        return discoveries(req, r, a -> false);
+    }
+
+    /**
+     * As {@link #discoveries(ContactRequest, ContactResult)}, without the endpoints {@code self} names: peers that
+     * connected to our listener pass "our address:listen port" on by PEX, and contacting that would evaluate ourselves.
+     */
+    public List<Keyed<PeerDiscovered>> discoveries(ContactRequest req, ContactResult r, Predicate<InetSocketAddress> self) {
         List<Keyed<PeerDiscovered>> out = new ArrayList<>(r.pexPeers().size());
         Instant now = Instant.now();
         for (InetSocketAddress a : r.pexPeers()) {
+            if (self.test(a)) continue;
             String key = peerKeys.key(req.getInfoHash(), a.getAddress(), a.getPort());
             PeerDiscovered d = new PeerDiscovered(req.getInfoHash(), key,
                     new PeerEndpoint(ByteBuffer.wrap(a.getAddress().getAddress()), a.getPort()), PeerSource.PEX, null, now);

@@ -81,5 +81,14 @@ class ObservationFactoryTest {
         assertThat(d.get(0).value().getPeerKey()).isEqualTo(keys.key(HASH, InetAddress.getByName("192.0.2.1"), 6881));
         assertThat(d.get(0).value().getSource()).isEqualTo(PeerSource.PEX);
         assertThat(d.get(0).key()).isEqualTo(HASH + ":" + d.get(0).value().getPeerKey());
+
+        // our own listen port on one of our addresses, passed back by a peer that connected to us, is no discovery
+        InetAddress ours = InetAddress.getByName("192.0.2.1");
+        assertThat(f.discoveries(request(a), r, EvaluatorService.selfFilter(6881, java.util.Set.of(ours)))).isEmpty();
+        assertThat(f.discoveries(request(a), r, EvaluatorService.selfFilter(7881, java.util.Set.of(ours)))).hasSize(1);
+        assertThat(f.discoveries(request(a), r, EvaluatorService.selfFilter(6881, java.util.Set.of(InetAddress.getByName("192.0.2.2")))))
+                .hasSize(1);
+        assertThat(EvaluatorService.selfFilter(6881, java.util.Set.of())
+                .test(new InetSocketAddress(InetAddress.getByName("127.0.0.5"), 6881))).isTrue();
     }
 }

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -253,7 +254,14 @@ class SwarmEndToEndTest {
                 () -> new HashSet<>(column(ch, confirmedSql)).containsAll(leechers));
         timings.put("confirmed downloads complete", ms(t0));
 
-        List<String> confirmed = column(ch, confirmedSql);
+        List<String> confirmed = new ArrayList<>(column(ch, confirmedSql));
+        // A client that dials btda's listener without a BEP 10 "p" (ctorrent) is, per the data model, a second identity
+        // keyed by its peer id: its confirmed download may appear a second time under that key. Only such peers may.
+        Set<String> byPeerId = new HashSet<>(column(ch, "SELECT peer_key FROM btda.peers FINAL WHERE info_hash = '" + infoHash
+                + "' AND identity = 'PEER_ID' AND has(sources, 'INCOMING')"));
+        List<String> confirmedByPeerId = confirmed.stream().filter(byPeerId::contains).toList();
+        LOG.info("confirmed downloads of incoming peers keyed by peer id (no BEP 10 p): {}", confirmedByPeerId);
+        confirmed.removeAll(confirmedByPeerId);
         assertThat(confirmed).as("confirmed downloads (FINAL): every finished leecher once, nobody else")
                 .containsExactlyInAnyOrderElementsOf(leechers);
         assertThat(confirmed).doesNotContain(keyOf.get(swarm.seeder().name()), keyOf.get(swarm.halfLeecher().orElseThrow().name()));
@@ -263,7 +271,7 @@ class SwarmEndToEndTest {
         List<String> counts2 = finalCounts(ch);
         LOG.info("final counts: {}", counts1);
         assertThat(counts2).isEqualTo(counts1);
-        String n = Integer.toString(leechers.size());
+        String n = Integer.toString(leechers.size() + confirmedByPeerId.size());
         assertThat(counts1).containsExactly(n, n, n, n);
 
         // Each crossing is consistent with the threshold and with what the clients did.
@@ -282,7 +290,9 @@ class SwarmEndToEndTest {
         Topics topics = new Topics(btda.settings());
         Set<String> topicRefs = TopicDump.read(btda.bootstrapServers(), topics.confirmedDownloads(), true, Duration.ofSeconds(60))
                 .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
-        assertThat(topicRefs).containsExactlyInAnyOrderElementsOf(leechers.stream().map(k -> PeerRefs.key(infoHash, k)).toList());
+        Set<String> expectedRefs = new HashSet<>(leechers);
+        expectedRefs.addAll(confirmedByPeerId);
+        assertThat(topicRefs).containsExactlyInAnyOrderElementsOf(expectedRefs.stream().map(k -> PeerRefs.key(infoHash, k)).toList());
 
         // Max speed against the limit, or against the rate the client really had when it stayed well below its limit.
         Map<String, Double> maxSpeed = new HashMap<>();
@@ -326,6 +336,12 @@ class SwarmEndToEndTest {
             networks.add(ip.substring(0, ip.lastIndexOf('.')) + ".0");
         }
         networks.add(own.substring(0, own.lastIndexOf('.')) + ".0");
+        // ctorrent does not bind its outgoing connections: inside the namespace, the ones it makes to btda's listener at a
+        // tracker's address (where the trackers saw btda) come from that tracker address, whose /24 is then stored.
+        swarm.trackers().forEach(t -> {
+            String a = t.address().getHostAddress();
+            networks.add(a.substring(0, a.lastIndexOf('.')) + ".0");
+        });
         assertThat(networks).doesNotContainAnyElementsOf(peerIps);
 
         ClickHouseHttp ch = btda.clickHouse();
@@ -390,6 +406,55 @@ class SwarmEndToEndTest {
         timings.put("privacy scan", ms(t0));
         assertThat(recordsPerTopic.get(topics.observations())).isPositive();
         assertThat(leaks).as("peer addresses in result or state topics").isEmpty();
+    }
+
+    // ---- 4. passive mode -----------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(7)
+    void clientsThatLearnedBtdasListenPortDialItAndAreEvaluatedAsTheSamePeers() throws Exception {
+        ClickHouseHttp ch = btda.clickHouse();
+        Map<String, SwarmPeer> byKey = new HashMap<>();
+        for (SwarmPeer p : swarm.peers()) {
+            byKey.put(keyOf.get(p.name()), p);
+        }
+        String incomingSql = "SELECT DISTINCT peer_key FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                + "' AND source = 'INCOMING' AND success";
+        Set<String> implementations = new TreeSet<>();
+        long t0 = System.nanoTime();
+        // Clients re-announce every few seconds and dial new peers at once; by now most have done so many times.
+        E2eWaits.until(Duration.ofSeconds(60), "successful incoming sessions from two implementations", () -> {
+            implementations.clear();
+            for (String k : column(ch, incomingSql)) {
+                if (byKey.containsKey(k)) implementations.add(byKey.get(k).implementation());
+            }
+            return implementations.size() >= 2;
+        });
+        timings.put("incoming from two implementations", ms(t0));
+        List<String> incoming = column(ch, incomingSql);
+        Map<String, String> names = new TreeMap<>();
+        for (String k : incoming) {
+            names.put(k, byKey.containsKey(k) ? byKey.get(k).name() : "not a swarm client's ip:6881");
+        }
+        LOG.info("peers evaluated on incoming connections: {}; implementations {}", names, implementations);
+        for (String[] r : ch.rows("SELECT identity, count() FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                + "' AND source = 'INCOMING' GROUP BY identity")) {
+            LOG.info("incoming observations with identity {}: {}", r[0], r[1]);
+        }
+        assertThat(implementations).as("implementations evaluated on their incoming connections").hasSizeGreaterThanOrEqualTo(2);
+
+        // Identity from the BEP 10 "p": the incoming contact of a client is the peer btda dials at ip:6881, one row in peers.
+        Set<String> bothWays = new TreeSet<>(incoming);
+        bothWays.retainAll(byKey.keySet());
+        bothWays.retainAll(column(ch, "SELECT DISTINCT peer_key FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                + "' AND source != 'INCOMING' AND success"));
+        assertThat(bothWays).as("swarm clients observed both on incoming and on active contacts").hasSizeGreaterThanOrEqualTo(2);
+        for (String k : bothWays) {
+            assertThat(ch.count("SELECT count() FROM btda.peers FINAL WHERE info_hash = '" + infoHash + "' AND peer_key = '" + k + "'"))
+                    .as(byKey.get(k).name() + " reached both ways: rows in btda.peers").isEqualTo(1);
+            assertThat(ch.query("SELECT DISTINCT identity FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                    + "' AND peer_key = '" + k + "' AND source = 'INCOMING'")).as(byKey.get(k).name() + " incoming identity").isEqualTo("LISTEN_PORT");
+        }
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------------
