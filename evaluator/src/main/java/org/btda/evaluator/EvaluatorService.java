@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +45,7 @@ import org.btda.common.kafka.Topics;
 import org.btda.common.metrics.Metrics;
 import org.btda.common.metrics.MetricsServer;
 import org.btda.common.net.CidrSet;
+import org.btda.common.net.PeerFilter;
 import org.btda.common.net.Networks;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.ContactResult;
@@ -88,8 +88,8 @@ public final class EvaluatorService implements AutoCloseable {
     private final Topics topics;
     private final EvaluatorStats stats = new EvaluatorStats();
     private final CidrSet doNotContact;
-    /** PEX endpoints that are ourselves (our listen port on a local address) are not published as discoveries. */
-    private final Predicate<InetSocketAddress> self;
+    /** PEX endpoints that are ourselves or in do-not-contact networks are not published, as in the harvester. */
+    private final PeerFilter pexFilter;
     private final ContactEngine engine;
     private final ObservationFactory factory;
     private final OffsetTracker tracker = new OffsetTracker();
@@ -129,7 +129,7 @@ public final class EvaluatorService implements AutoCloseable {
         this.config = config;
         this.topics = new Topics(settings);
         this.doNotContact = CidrSet.parse(settings.get(Settings.DO_NOT_CONTACT));
-        this.self = selfFilter(settings.get(Settings.LISTEN_PORT), localAddresses());
+        this.pexFilter = new PeerFilter(settings.get(Settings.LISTEN_PORT), PeerFilter.localAddresses(), doNotContact);
         byte[] secret = Secrets.loadOrCreate(settings.secretFile());
         this.factory = new ObservationFactory(config.instanceId(), new PeerKeys(secret), new EndpointSealer(secret),
                 settings.get(Settings.PRIVACY_STORE_ADDRESSES));
@@ -170,26 +170,6 @@ public final class EvaluatorService implements AutoCloseable {
         }
         this.metrics = new EvaluatorMetrics(Metrics.registry(), config.instanceId(), stats, config.maxSessions(), () -> backlog);
         this.metricsServer = MetricsServer.shared(settings);
-    }
-
-    /** Our listen port on a local address: what trackers and PEX echo back of ourselves. */
-    static Predicate<InetSocketAddress> selfFilter(int listenPort, Set<InetAddress> local) {
-        Set<InetAddress> addresses = Set.copyOf(local);
-        return a -> a.getPort() == listenPort && a.getAddress() != null
-                && (a.getAddress().isLoopbackAddress() || a.getAddress().isAnyLocalAddress() || addresses.contains(a.getAddress()));
-    }
-
-    /** Every address of every local interface, read once at start (loopback and wildcard are recognised anyway). */
-    private static Set<InetAddress> localAddresses() {
-        Set<InetAddress> out = new java.util.HashSet<>();
-        try {
-            for (java.net.NetworkInterface ni : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
-                out.addAll(java.util.Collections.list(ni.getInetAddresses()));
-            }
-        } catch (java.net.SocketException e) {
-            log.warn("cannot list local addresses; only loopback is recognised as ourselves in PEX: {}", e.toString());
-        }
-        return out;
     }
 
     /** The passive listener's address, or null when not passive. */
@@ -309,7 +289,7 @@ public final class EvaluatorService implements AutoCloseable {
             Observation obs = factory.observation(req, r, enrich(r));
             measured(r);
             if (!r.success()) stats.contactFailedAtAttempt(req.getAttempt());
-            List<ObservationFactory.Keyed<PeerDiscovered>> found = factory.discoveries(req, r, self);
+            List<ObservationFactory.Keyed<PeerDiscovered>> found = factory.discoveries(req, r, a -> pexFilter.check(a) != PeerFilter.Verdict.ACCEPT);
             // the request counts as done once every event it produced is acknowledged
             AtomicInteger pending = new AtomicInteger(1 + found.size());
             Runnable acked = () -> {

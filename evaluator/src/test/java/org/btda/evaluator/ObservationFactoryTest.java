@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import org.btda.common.identity.PeerKeys;
+import org.btda.common.net.CidrSet;
+import org.btda.common.net.PeerFilter;
 import org.btda.evaluator.contact.ContactResult;
 import org.btda.evaluator.contact.ContactTarget;
 import org.btda.events.ContactRequest;
@@ -84,11 +86,17 @@ class ObservationFactoryTest {
 
         // our own listen port on one of our addresses, passed back by a peer that connected to us, is no discovery
         InetAddress ours = InetAddress.getByName("192.0.2.1");
-        assertThat(f.discoveries(request(a), r, EvaluatorService.selfFilter(6881, java.util.Set.of(ours)))).isEmpty();
-        assertThat(f.discoveries(request(a), r, EvaluatorService.selfFilter(7881, java.util.Set.of(ours)))).hasSize(1);
-        assertThat(f.discoveries(request(a), r, EvaluatorService.selfFilter(6881, java.util.Set.of(InetAddress.getByName("192.0.2.2")))))
+        assertThat(f.discoveries(request(a), r, self(6881, java.util.Set.of(ours)))).isEmpty();
+        assertThat(f.discoveries(request(a), r, self(7881, java.util.Set.of(ours)))).hasSize(1);
+        assertThat(f.discoveries(request(a), r, self(6881, java.util.Set.of(InetAddress.getByName("192.0.2.2")))))
                 .hasSize(1);
-        assertThat(EvaluatorService.selfFilter(6881, java.util.Set.of())
+        assertThat(self(6881, java.util.Set.of())
                 .test(new InetSocketAddress(InetAddress.getByName("127.0.0.5"), 6881))).isTrue();
+    }
+
+    /** The evaluator's PEX rule: the shared PeerFilter, with no do-not-contact networks. */
+    private static java.util.function.Predicate<InetSocketAddress> self(int listenPort, java.util.Set<InetAddress> local) {
+        PeerFilter filter = new PeerFilter(listenPort, local, CidrSet.parse(java.util.List.of()));
+        return a -> filter.check(a) != PeerFilter.Verdict.ACCEPT;
     }
 }

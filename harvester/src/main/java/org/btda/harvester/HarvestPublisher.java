@@ -24,6 +24,7 @@ import org.btda.harvester.schedule.TrackerOutcome;
 import org.btda.harvester.tracker.AnnounceResponse;
 import org.btda.protocol.metainfo.InfoHash;
 import org.btda.protocol.metainfo.Metainfo;
+import org.btda.common.net.PeerFilter;
 
 /**
  * Turns torrents and tracker outcomes into events: TorrentRegistered, one PeerDiscovered per accepted peer, one

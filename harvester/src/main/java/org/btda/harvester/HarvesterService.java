@@ -41,6 +41,7 @@ import org.btda.harvester.tracker.TrackerClients;
 import org.btda.harvester.tracker.UdpTrackerClient;
 import org.btda.protocol.metainfo.InfoHash;
 import org.btda.protocol.metainfo.Metainfo;
+import org.btda.common.net.PeerFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

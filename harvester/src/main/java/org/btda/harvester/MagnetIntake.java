@@ -37,6 +37,7 @@ import org.btda.protocol.magnet.MagnetUri;
 import org.btda.protocol.magnet.PeerAddress;
 import org.btda.protocol.metainfo.InfoHash;
 import org.btda.protocol.metainfo.Metainfo;
+import org.btda.common.net.PeerFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package org.btda.harvester;
+package org.btda.common.net;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -7,11 +7,10 @@ import java.net.SocketException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
-import org.btda.common.net.CidrSet;
 
 /**
- * Drops peers we must not publish: ourselves (our listen port on any local address; trackers echo us back) and
- * do-not-contact networks.
+ * Drops peers we must not publish: ourselves (our listen port on any local address; trackers and PEX echo us back) and
+ * do-not-contact networks. One rule for every source of peers (harvester and evaluator alike).
  */
 public final class PeerFilter {
     public enum Verdict { ACCEPT, SELF, DO_NOT_CONTACT }
