@@ -54,8 +54,7 @@ public final class SinkBenchmark {
     private static final int SAMPLE_EVERY = 100;
     private static final int TORRENTS = 100;
     private static final int PIECES = 2000;
-    private static final long RUN_LIMIT_MS = Duration.ofMinutes(5).toMillis();
-    private static final long START = System.currentTimeMillis();
+    private static final BenchRun RUN = new BenchRun(Duration.ofMinutes(5));
 
     private static final AvroSerde<Observation> OBS = AvroSerde.of(Observation.class);
     private static final AvroSerde<PeerSummary> PEER = AvroSerde.of(PeerSummary.class);
@@ -84,7 +83,7 @@ public final class SinkBenchmark {
             ch.destroy();
             kafka.close();
         }
-        log("done in %d s", (System.currentTimeMillis() - START) / 1000);
+        log("done in %d s", RUN.elapsedMs() / 1000);
         System.exit(0);       // ClickHouse client / Kafka leftovers must not keep the JVM alive
     }
 
@@ -93,7 +92,7 @@ public final class SinkBenchmark {
         pp.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64L << 20));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(pp, new StringSerializer(), (t, v) -> (byte[]) v)) {
             throughput(kafka, ch, producer);
-            if (LATENCY_S > 0 && !overRunLimit()) latency(kafka, ch, producer);
+            if (LATENCY_S > 0 && !RUN.overLimit()) latency(kafka, ch, producer);
         }
     }
 
@@ -128,7 +127,7 @@ public final class SinkBenchmark {
         long lastLog = System.currentTimeMillis();
         long lastLogged = 0;
         try {
-            while (System.currentTimeMillis() < deadline && !overRunLimit()) {
+            while (System.currentTimeMillis() < deadline && !RUN.overLimit()) {
                 Thread.sleep(20);
                 long r = sink.recordsCommitted();
                 long now = System.currentTimeMillis();
@@ -173,9 +172,9 @@ public final class SinkBenchmark {
             long t0 = System.nanoTime();
             long sent = 0;
             long total = (long) RATE * LATENCY_S;
-            while (sent < total && !overRunLimit()) {
+            while (sent < total && !RUN.overLimit()) {
                 long due = (System.nanoTime() - t0) * RATE / 1_000_000_000L;
-                if (sent >= due) { sleep(2); continue; }
+                if (sent >= due) { BenchRun.sleep(2); continue; }
                 while (sent < due && sent < total) {
                     long sentAt = System.currentTimeMillis();
                     String id = b.sendPair(ThreadLocalRandom.current().nextInt(PEERS), Instant.now());
@@ -191,7 +190,7 @@ public final class SinkBenchmark {
         p.start();
         try (Connection c = ch.connect(); Statement st = c.createStatement()) {
             long stopAt = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < stopAt && !overRunLimit()) {
+            while (System.currentTimeMillis() < stopAt && !RUN.overLimit()) {
                 if (!producing.get() && stopAt == Long.MAX_VALUE) stopAt = System.currentTimeMillis() + 30_000;
                 if (!producing.get() && pending.isEmpty()) break;
                 Thread.sleep(100);
@@ -212,13 +211,13 @@ public final class SinkBenchmark {
         Arrays.fill(all, a.length, all.length, Long.MAX_VALUE);
         log("SINK LATENCY observation sent -> btda.observations row visible: samples %,d of %,d (%d not seen within 30 s after the end): "
                         + "p50 %s ms  p90 %s ms  p99 %s ms  max %s ms (poll interval ~100 ms included)", a.length, samples.get(), missing,
-                pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), missing > 0 ? "inf" : String.valueOf(a[a.length - 1]));
+                BenchRun.pct(all, 0.50), BenchRun.pct(all, 0.90), BenchRun.pct(all, 0.99), missing > 0 ? "inf" : String.valueOf(a[a.length - 1]));
     }
 
     /** One observation of the peer and its next peer summary version, as the topology would emit; returns the request id. */
     private String sendPair(int peer, Instant at) {
         String id = "s" + seq.incrementAndGet();
-        Observation o = Observation.newBuilder().setRequestId(id).setInfoHash(infoHash(peer)).setPeerKey(peerKey(peer))
+        Observation o = Observation.newBuilder().setRequestId(id).setInfoHash(infoHash(peer)).setPeerKey(BenchRun.peerKey(peer))
                 .setIdentity(IdentityKind.LISTEN_PORT).setObservedAt(at).setSource(PeerSource.TRACKER).setSuccess(true)
                 .setPieces(ThreadLocalRandom.current().nextInt(PIECES * 9 / 10)).setTotalPieces(PIECES).setPieceLength(256 * 1024)
                 .setClient("Transmission 4.0.5").setMessagesReceived(2).setSessionMs(1500).setLongestGapMs(1000).build();
@@ -226,13 +225,13 @@ public final class SinkBenchmark {
         synchronized (versions) {
             version = ++versions[peer];
         }
-        PeerSummary s = PeerSummary.newBuilder().setInfoHash(infoHash(peer)).setPeerKey(peerKey(peer)).setIdentity(IdentityKind.LISTEN_PORT)
+        PeerSummary s = PeerSummary.newBuilder().setInfoHash(infoHash(peer)).setPeerKey(BenchRun.peerKey(peer)).setIdentity(IdentityKind.LISTEN_PORT)
                 .setFirstSource(PeerSource.TRACKER).setSources(List.of(PeerSource.TRACKER)).setFirstSeenAt(at.minusSeconds(3600))
                 .setDiscoveries(1).setDuplicates(0).setFirstContactAt(at.minusSeconds(3600)).setFirstPieces(1).setLastContactAt(at)
                 .setLastPieces(o.getPieces()).setTotalPieces(PIECES).setPieceLength(256 * 1024).setMaxSpeedBps(1000 * version)
                 .setContacts((int) version).setFailures(0).setConsecutiveFailures(0).setParked(false).setUpdatedAt(at)
                 .setVersion(version).setClient("Transmission 4.0.5").build();
-        String ref = infoHash(peer) + ":" + peerKey(peer);
+        String ref = infoHash(peer) + ":" + BenchRun.peerKey(peer);
         send(topics.observations(), ref, OBS.serialize(null, o));
         send(StreamTopics.outPeers(topics), ref, PEER.serialize(null, s));
         return id;
@@ -270,33 +269,15 @@ public final class SinkBenchmark {
         }
     }
 
-    private static String pct(long[] sorted, double q) {
-        long v = sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-        return v == Long.MAX_VALUE ? "inf" : String.valueOf(v);
-    }
 
     private static String infoHash(int peer) {
         return String.format("%040x", 0x5b7da000L + peer % TORRENTS);
     }
 
-    private static String peerKey(int peer) {
-        return String.format("%032x", peer);
-    }
 
-    private static boolean overRunLimit() {
-        return System.currentTimeMillis() - START > RUN_LIMIT_MS;
-    }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     static void log(String fmt, Object... args) {
-        System.out.printf("[%6.1fs] %s%n", (System.currentTimeMillis() - START) / 1000.0, String.format(fmt, args));
-        System.out.flush();
+        RUN.log(fmt, args);
     }
 }

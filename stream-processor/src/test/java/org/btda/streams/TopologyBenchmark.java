@@ -80,8 +80,7 @@ public final class TopologyBenchmark {
     private static final int LATENCY_RATE = Integer.getInteger("bench.latency-rate", 10_000);
     private static final int SAMPLE_EVERY = 100;
     private static final long MAX_LAG = 300_000;
-    private static final long RUN_LIMIT_MS = Duration.ofMinutes(10).toMillis();
-    private static final long START = System.currentTimeMillis();
+    private static final BenchRun RUN = new BenchRun(Duration.ofMinutes(10));
 
     private static final AvroSerde<Observation> OBS = AvroSerde.of(Observation.class);
     private static final AvroSerde<PeerDiscovered> DISC = AvroSerde.of(PeerDiscovered.class);
@@ -112,7 +111,7 @@ public final class TopologyBenchmark {
             kafka.close();
             deleteQuietly(work);
         }
-        log("done in %d s", (System.currentTimeMillis() - START) / 1000);
+        log("done in %d s", RUN.elapsedMs() / 1000);
         System.exit(0);       // ClickHouse client / Kafka leftovers must not keep the JVM alive
     }
 
@@ -165,7 +164,7 @@ public final class TopologyBenchmark {
         long t0 = System.nanoTime();
         Instant now = Instant.now();
         for (int i = 0; i < PEERS; i++) {
-            PeerDiscovered d = TopologyFixture.discovery(infoHash(i % TORRENTS), peerKey(i), PeerSource.TRACKER, i & 0xff, now);
+            PeerDiscovered d = TopologyFixture.discovery(infoHash(i % TORRENTS), BenchRun.peerKey(i), PeerSource.TRACKER, i & 0xff, now);
             send(topics.discovered(), ref(i), DISC.serialize(null, d));
         }
         for (int i = 0; i < PEERS; i++) send(topics.observations(), ref(i), OBS.serialize(null, observation(i, Instant.now())));
@@ -174,7 +173,7 @@ public final class TopologyBenchmark {
         log("preload produced %,d records in %.1f s (%,.0f/s), errors %d", 2L * PEERS, produceS, 2 * PEERS / produceS, sendErrors.get());
         long deadline = System.currentTimeMillis() + 300_000;
         long last = -1;
-        while (System.currentTimeMillis() < deadline && !overRunLimit()) {
+        while (System.currentTimeMillis() < deadline && !RUN.overLimit()) {
             long d = committed(topics.discovered()), o = committed(topics.observations());
             if (d >= PEERS && o >= PEERS) break;
             if (d + o != last) log("  preload committed: discoveries %,d  observations %,d", d, o);
@@ -188,7 +187,7 @@ public final class TopologyBenchmark {
     }
 
     private void throughput(ThreadCpu cpu) throws Exception {
-        if (overRunLimit()) { log("THROUGHPUT: skipped, run time limit reached"); return; }
+        if (RUN.overLimit()) { log("THROUGHPUT: skipped, run time limit reached"); return; }
         log("throughput: full-speed observations of random peers for %d s warm-up + %d s measured", WARMUP_S, THROUGHPUT_S);
         AtomicLong committedNow = new AtomicLong(committed(topics.observations()));
         long base = acked.get();
@@ -198,7 +197,7 @@ public final class TopologyBenchmark {
         Thread p = new Thread(() -> {
             while (!stop.get()) {
                 // held back only when far ahead of the topology: "full speed" without an unbounded backlog
-                if (producedBase + produced.get() - committedNow.get() > MAX_LAG) { sleep(5); continue; }
+                if (producedBase + produced.get() - committedNow.get() > MAX_LAG) { BenchRun.sleep(5); continue; }
                 for (int k = 0; k < 500; k++) {
                     int peer = ThreadLocalRandom.current().nextInt(PEERS);
                     send(topics.observations(), ref(peer), OBS.serialize(null, observation(peer, Instant.now())));
@@ -212,7 +211,7 @@ public final class TopologyBenchmark {
         long c0 = -1, t0 = 0, ackedAt0 = 0;
         List<Double> perWindow = new ArrayList<>();
         long wc = -1, wt = 0;
-        while (System.currentTimeMillis() < end && !overRunLimit()) {
+        while (System.currentTimeMillis() < end && !RUN.overLimit()) {
             Thread.sleep(500);
             long now = System.currentTimeMillis();
             long c = committed(topics.observations());
@@ -248,11 +247,11 @@ public final class TopologyBenchmark {
     }
 
     private void latency(Settings settings, TestKafka kafka, LocalClickHouse ch) throws Exception {
-        if (overRunLimit()) { log("LATENCY: skipped, run time limit reached"); return; }
+        if (RUN.overLimit()) { log("LATENCY: skipped, run time limit reached"); return; }
         // the latency phase starts from a caught-up topology, so its figure is not the throughput phase's backlog
         long deadline = System.currentTimeMillis() + 120_000;
         long target = offsetsSum(topics.observations());
-        while (committed(topics.observations()) < target && System.currentTimeMillis() < deadline && !overRunLimit()) Thread.sleep(1000);
+        while (committed(topics.observations()) < target && System.currentTimeMillis() < deadline && !RUN.overLimit()) Thread.sleep(1000);
         log("latency: topology caught up (lag %,d); starting ClickHouse", target - committed(topics.observations()));
         ch.start();
         // the sink starts at the current end of its topics: measured is the steady state, not a catch-up of millions of rows
@@ -276,9 +275,9 @@ public final class TopologyBenchmark {
             long t0 = System.nanoTime();
             long sent = 0;
             long total = (long) LATENCY_RATE * LATENCY_S;
-            while (sent < total && !overRunLimit()) {
+            while (sent < total && !RUN.overLimit()) {
                 long due = (System.nanoTime() - t0) * LATENCY_RATE / 1_000_000_000L;
-                if (sent >= due) { sleep(2); continue; }
+                if (sent >= due) { BenchRun.sleep(2); continue; }
                 while (sent < due && sent < total) {
                     int peer = ThreadLocalRandom.current().nextInt(PEERS);
                     boolean sample = sent % SAMPLE_EVERY == 0 && sampledPeers.add(peer);
@@ -288,7 +287,7 @@ public final class TopologyBenchmark {
                     send(topics.observations(), ref(peer), OBS.serialize(null, o));
                     if (sample) {
                         obsPending.put(o.getRequestId(), sentAt);
-                        peerPending.put(peerKey(peer), new long[] {sentAt, at.toEpochMilli()});
+                        peerPending.put(BenchRun.peerKey(peer), new long[] {sentAt, at.toEpochMilli()});
                     }
                     sent++;
                 }
@@ -299,7 +298,7 @@ public final class TopologyBenchmark {
         long samples = 0;
         try (Connection c = ch.connect(); Statement st = c.createStatement()) {
             long stopAt = Long.MAX_VALUE;
-            while (System.currentTimeMillis() < stopAt && !overRunLimit()) {
+            while (System.currentTimeMillis() < stopAt && !RUN.overLimit()) {
                 if (!producing.get() && stopAt == Long.MAX_VALUE) stopAt = System.currentTimeMillis() + 30_000;
                 if (!producing.get() && obsPending.isEmpty() && peerPending.isEmpty()) break;
                 Thread.sleep(100);
@@ -357,13 +356,9 @@ public final class TopologyBenchmark {
         Arrays.fill(all, a.length, all.length, Long.MAX_VALUE);
         log("%s: samples %,d (of %,d, %d not seen within 30 s after the end): p50 %s ms  p90 %s ms  p99 %s ms  max %s ms "
                         + "(poll interval ~100 ms included)", what, a.length, samples, missing,
-                pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), missing > 0 ? "inf" : String.valueOf(a[a.length - 1]));
+                BenchRun.pct(all, 0.50), BenchRun.pct(all, 0.90), BenchRun.pct(all, 0.99), missing > 0 ? "inf" : String.valueOf(a[a.length - 1]));
     }
 
-    private static String pct(long[] sorted, double q) {
-        long v = sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
-        return v == Long.MAX_VALUE ? "inf" : String.valueOf(v);
-    }
 
     private void stateSize(Path stateDir, TestKafka kafka) throws Exception {
         Map<String, Long> byStore = new LinkedHashMap<>();
@@ -446,7 +441,7 @@ public final class TopologyBenchmark {
 
     private Observation observation(int peer, Instant at) {
         return Observation.newBuilder().setRequestId("b" + seq.incrementAndGet()).setInfoHash(infoHash(peer % TORRENTS))
-                .setPeerKey(peerKey(peer)).setIdentity(IdentityKind.LISTEN_PORT).setObservedAt(at).setSource(PeerSource.TRACKER)
+                .setPeerKey(BenchRun.peerKey(peer)).setIdentity(IdentityKind.LISTEN_PORT).setObservedAt(at).setSource(PeerSource.TRACKER)
                 .setSuccess(true).setPieces(ThreadLocalRandom.current().nextInt(PIECES * 9 / 10)).setTotalPieces(PIECES)
                 .setPieceLength(PIECE_LENGTH).setClient("Transmission 4.0.5").setMessagesReceived(2).setSessionMs(1500)
                 .setLongestGapMs(1000).build();
@@ -477,29 +472,15 @@ public final class TopologyBenchmark {
         return String.format("%040x", 0xb7da0000L + t);
     }
 
-    static String peerKey(int i) {
-        return String.format("%032x", i);
-    }
 
     static String ref(int i) {
-        return infoHash(i % TORRENTS) + ":" + peerKey(i);
+        return infoHash(i % TORRENTS) + ":" + BenchRun.peerKey(i);
     }
 
-    private static boolean overRunLimit() {
-        return System.currentTimeMillis() - START > RUN_LIMIT_MS;
-    }
 
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
     static void log(String fmt, Object... args) {
-        System.out.printf("[%6.1fs] %s%n", (System.currentTimeMillis() - START) / 1000.0, String.format(fmt, args));
-        System.out.flush();
+        RUN.log(fmt, args);
     }
 
     private static void deleteQuietly(Path root) {
