@@ -1,6 +1,11 @@
 package org.btda.streams;
 
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /** What the stream-processor benchmarks share: a run bounded in time, timestamped output, percentiles. */
 final class BenchRun {
@@ -41,5 +46,19 @@ final class BenchRun {
 
     static String peerKey(int i) {
         return String.format("%032x", i);
+    }
+
+    /** Moves every sampled request id now visible in btda.observations from {@code pending} (id → send time) to latencies. */
+    static void pollObservations(Statement st, Map<String, Long> pending, List<Long> out) throws Exception {
+        if (pending.isEmpty()) return;
+        List<String> ids = pending.keySet().stream().limit(2000).toList();
+        String in = ids.stream().map(i -> "'" + i + "'").collect(Collectors.joining(","));
+        try (ResultSet rs = st.executeQuery("SELECT request_id FROM btda.observations WHERE request_id IN (" + in + ")")) {
+            long now = System.currentTimeMillis();
+            while (rs.next()) {
+                Long sent = pending.remove(rs.getString(1));
+                if (sent != null) out.add(now - sent);
+            }
+        }
     }
 }

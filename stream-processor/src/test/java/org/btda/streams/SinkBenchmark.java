@@ -194,7 +194,7 @@ public final class SinkBenchmark {
                 if (!producing.get() && stopAt == Long.MAX_VALUE) stopAt = System.currentTimeMillis() + 30_000;
                 if (!producing.get() && pending.isEmpty()) break;
                 Thread.sleep(100);
-                poll(st, pending, lat);
+                BenchRun.pollObservations(st, pending, lat);
             }
         } finally {
             producing.set(false);
@@ -249,18 +249,6 @@ public final class SinkBenchmark {
         });
     }
 
-    private static void poll(Statement st, Map<String, Long> pending, List<Long> out) throws Exception {
-        if (pending.isEmpty()) return;
-        List<String> ids = pending.keySet().stream().limit(2000).toList();
-        String in = ids.stream().map(i -> "'" + i + "'").collect(Collectors.joining(","));
-        try (ResultSet rs = st.executeQuery("SELECT request_id FROM btda.observations WHERE request_id IN (" + in + ")")) {
-            long now = System.currentTimeMillis();
-            while (rs.next()) {
-                Long sent = pending.remove(rs.getString(1));
-                if (sent != null) out.add(now - sent);
-            }
-        }
-    }
 
     private static long count(Statement st, String sql) throws Exception {
         try (ResultSet rs = st.executeQuery(sql)) {

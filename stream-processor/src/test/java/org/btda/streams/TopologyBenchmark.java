@@ -302,7 +302,7 @@ public final class TopologyBenchmark {
                 if (!producing.get() && stopAt == Long.MAX_VALUE) stopAt = System.currentTimeMillis() + 30_000;
                 if (!producing.get() && obsPending.isEmpty() && peerPending.isEmpty()) break;
                 Thread.sleep(100);
-                pollObservations(st, obsPending, obsLat);
+                BenchRun.pollObservations(st, obsPending, obsLat);
                 pollPeers(st, peerPending, peerLat);
             }
             samples = sampledPeers.size();
@@ -317,18 +317,6 @@ public final class TopologyBenchmark {
         report("LATENCY observation -> btda.peers row reflects it (through the topology)", peerLat, peerPending.size(), samples);
     }
 
-    private static void pollObservations(Statement st, Map<String, Long> pending, List<Long> out) throws Exception {
-        if (pending.isEmpty()) return;
-        List<String> ids = pending.keySet().stream().limit(2000).toList();
-        String in = ids.stream().map(i -> "'" + i + "'").collect(Collectors.joining(","));
-        try (ResultSet rs = st.executeQuery("SELECT request_id FROM btda.observations WHERE request_id IN (" + in + ")")) {
-            long now = System.currentTimeMillis();
-            while (rs.next()) {
-                Long sent = pending.remove(rs.getString(1));
-                if (sent != null) out.add(now - sent);
-            }
-        }
-    }
 
     private static void pollPeers(Statement st, Map<String, long[]> pending, List<Long> out) throws Exception {
         if (pending.isEmpty()) return;
