@@ -140,6 +140,9 @@ public final class Settings {
     public static final Setting<String> KAFKA_TOPIC_PREFIX = Setting.define("kafka.topic-prefix", STRING, "btda.",
             "", "prefix of every topic name");
 
+    public static final Setting<Integer> STREAMS_THREADS = Setting.define("streams.threads", ints(1, 64), 2,
+            "count", "stream processor threads per instance; the kafka.partitions tasks are spread over them (more instances scale further)");
+
     // ---- ClickHouse -------------------------------------------------------------------------------------------------
     public static final Setting<String> CLICKHOUSE_URL = Setting.define("clickhouse.url", STRING, "",
             "URL", "ClickHouse JDBC/HTTP URL; empty = start the local one");
