@@ -25,7 +25,7 @@ mvn -B -q -o -Dbtda.target="$TARGET" -pl stream-processor -am test-compile depen
 CP="$PWD/stream-processor/$TARGET/test-classes:$PWD/stream-processor/$TARGET/classes:$(cat "$WORK/cp.txt")"
 
 JFR_OPTS=()
-[[ -n "${JFR:-}" ]] && JFR_OPTS=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dump-on-exit=true")
+[[ -n "${JFR:-}" ]] && JFR_OPTS=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 # shellcheck disable=SC2086
 java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -Djava.io.tmpdir=/tmp -Dbtda.root="$PWD" \
     -Dlogback.configurationFile="$PWD/stream-processor/src/test/resources/logback-test.xml" \

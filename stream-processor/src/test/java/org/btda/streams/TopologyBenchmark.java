@@ -119,7 +119,10 @@ public final class TopologyBenchmark {
         Settings settings = Settings.defaults().with("kafka.topic-prefix", "bench.")
                 .with("kafka.partitions", String.valueOf(PARTITIONS))
                 .with("kafka.bootstrap-servers", kafka.bootstrapServers())
-                .with("clickhouse.flush-interval", System.getProperty("bench.flush-interval", "1s"));
+                .with("clickhouse.flush-interval", System.getProperty("bench.flush-interval", "1s"))
+                // no revisit falls due during the run: the phases measure the observations they produce, not a burst of
+                // a million revisit requests five minutes after the preload
+                .with("revisit.delay", System.getProperty("bench.revisit-delay", "1h"));
         Topics topics = new Topics(settings);
         for (TopicSpec spec : topics.all()) kafka.createTopic(spec.newTopic());
 
@@ -271,6 +274,9 @@ public final class TopologyBenchmark {
         List<Long> obsLat = new ArrayList<>(), peerLat = new ArrayList<>();
         AtomicBoolean producing = new AtomicBoolean(true);
         Set<Integer> sampledPeers = ConcurrentHashMap.newKeySet();
+        ThreadCpu cpu = new ThreadCpu();
+        cpu.mark();
+        long phaseStart = System.currentTimeMillis();
         Thread p = new Thread(() -> {
             long t0 = System.nanoTime();
             long sent = 0;
@@ -309,6 +315,7 @@ public final class TopologyBenchmark {
         } finally {
             producing.set(false);
             p.join();
+            cpu.report(System.currentTimeMillis() - phaseStart);
             log("sink: %,d rows inserted, %d batches, %d insert failures", sink.sink().rowsInserted(), sink.sink().batchesCommitted(),
                     sink.sink().insertFailures());
             sink.close();
@@ -486,9 +493,11 @@ public final class TopologyBenchmark {
         private final com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         private long processCpuAt;
+        private long childrenCpuAt;
 
         void mark() {
             processCpuAt = os.getProcessCpuTime();
+            childrenCpuAt = childrenCpuNanos();
             for (long id : mx.getAllThreadIds()) at.put(id, mx.getThreadCpuTime(id));
         }
 
@@ -506,13 +515,24 @@ public final class TopologyBenchmark {
                 long d = now - at.getOrDefault(id, 0L);
                 byGroup.merge(group(info.getThreadName()), d, Long::sum);
             }
-            log("  CPU (cores busy, averaged over the window): %s; machine load %.2f",
+            long javaThreads = byGroup.values().stream().mapToLong(Long::longValue).sum();
+            long process = os.getProcessCpuTime() - processCpuAt;
+            log("  CPU (cores busy, averaged over the window): %s; JVM outside Java threads (GC, JIT, RocksDB) %.2f; "
+                            + "child processes (ClickHouse) %.2f; machine load %.2f",
                     byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                             .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / 1e6 / wallMs)).collect(Collectors.joining(", ")),
+                    (process - javaThreads) / 1e6 / wallMs, (childrenCpuNanos() - childrenCpuAt) / 1e6 / wallMs,
                     os.getCpuLoad() * Runtime.getRuntime().availableProcessors());
         }
 
+        /** CPU of this JVM's child processes (the ClickHouse host), alive ones only. */
+        private static long childrenCpuNanos() {
+            return ProcessHandle.current().descendants()
+                    .mapToLong(h -> h.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(0L)).sum();
+        }
+
         private static String group(String name) {
+            if (name.startsWith("clickhouse-sink")) return "sink";
             if (name.contains("kafka-producer-network-thread") && name.contains("StreamThread")) return "streams-producer-io";
             if (name.contains("StreamThread")) return "stream-thread";
             if (name.startsWith("bench")) return "bench-producer";
