@@ -84,7 +84,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             s.parked = false;
             s.consecutiveFailures = 0;
             issue(key, s, now, now, 0);
-        } else if (isNew || (s.dueKey == null && s.outstandingRequestId == null && !complete(s))) {
+        } else if (isNew || (!s.scheduled() && s.outstandingRequestId == null && !complete(s))) {
             issue(key, s, now, now, 0);
         }
         emitSummary(key, s, now);
@@ -108,7 +108,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             fillTorrent(o.getInfoHash(), s);
         }
         boolean drives = (o.getRequestId() != null && o.getRequestId().equals(s.outstandingRequestId))
-                || (s.outstandingRequestId == null && s.dueKey == null && !s.parked);
+                || (s.outstandingRequestId == null && !s.scheduled() && !s.parked);
 
         if (o.getSuccess()) {
             s.contacts++;
@@ -135,7 +135,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             if (drives) {
                 s.outstandingRequestId = null;
                 s.consecutiveFailures = 0;
-                if (complete(s) || s.sealedEndpoint == null) unschedule(s);
+                if (complete(s) || s.sealedEndpoint == null) unschedule(key, s);
                 else schedule(key, s, now + cfg.revisitDelay().toMillis(), 0);
             }
         } else {
@@ -150,22 +150,22 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     private void onFailure(String key, PeerState s, FailureReason reason, long now) {
         if (complete(s)) {                                   // nothing left to learn from a complete peer
-            unschedule(s);
+            unschedule(key, s);
         } else if (reason == FailureReason.DO_NOT_CONTACT) {        // policy says never again: park without a retry
-            park(s);
+            park(key, s);
         } else if (reason == FailureReason.OVERLOADED || reason == FailureReason.STALE_REQUEST) {
             // the evaluator's fault, not the peer's: retry soon without counting against the peer
             schedule(key, s, now + cfg.backoffBase().toMillis(), s.nextAttempt);
         } else {
             s.consecutiveFailures++;
-            if (s.consecutiveFailures >= cfg.maxFailures()) park(s);
+            if (s.consecutiveFailures >= cfg.maxFailures()) park(key, s);
             else schedule(key, s, now + cfg.backoffAfter(s.consecutiveFailures).toMillis(), s.consecutiveFailures);
         }
     }
 
-    private void park(PeerState s) {
+    private void park(String key, PeerState s) {
         s.parked = true;
-        unschedule(s);
+        unschedule(key, s);
     }
 
     /** Wall-clock punctuation: issues every request whose due time has come, earliest first, bounded per call. */
@@ -178,9 +178,8 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             due.delete(e.key);
             String key = e.value;
             PeerState s = peers.get(key);
-            if (s == null || !e.key.equals(s.dueKey)) continue;    // superseded by a later reschedule
+            if (s == null || !s.scheduled() || !e.key.equals(DueKeys.of(s.dueAt, key))) continue;    // superseded by a later reschedule
             long dueAt = s.dueAt;
-            s.dueKey = null;
             s.dueAt = -1;
             issue(key, s, now, dueAt, s.nextAttempt);
             peers.put(key, s);
@@ -198,20 +197,20 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             peerKey = PeerRefs.peerKey(key);
         } catch (IllegalArgumentException e) {
             log.warn("malformed peer ref, not contacting: {}", e.getMessage());
-            unschedule(s);
+            unschedule(key, s);
             peers.put(key, s);
             return;
         }
         TorrentRegistered t = torrents.get(infoHash);
         if (t != null && !t.getMonitored()) {              // monitoring stopped: no more contacts
-            unschedule(s);
+            unschedule(key, s);
             peers.put(key, s);
             return;
         }
         fillTorrent(infoHash, s);
         if (s.totalPieces <= 0 || s.sealedEndpoint == null) {   // torrent not registered yet, or nowhere to dial
             if (s.sealedEndpoint != null) schedule(key, s, now + cfg.torrentWait().toMillis(), attempt);
-            else unschedule(s);
+            else unschedule(key, s);
             peers.put(key, s);
             return;
         }
@@ -221,7 +220,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         } catch (RuntimeException e) {                     // sealed under another secret: unusable, forget it
             log.warn("cannot unseal endpoint of a peer of {}: {}", infoHash, e.toString());
             s.sealedEndpoint = null;
-            unschedule(s);
+            unschedule(key, s);
             peers.put(key, s);
             return;
         }
@@ -256,17 +255,14 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
     }
 
     private void schedule(String key, PeerState s, long dueAt, int attempt) {
-        unschedule(s);
-        String dk = DueKeys.of(dueAt, key);
-        due.put(dk, key);
-        s.dueKey = dk;
+        unschedule(key, s);
+        due.put(DueKeys.of(dueAt, key), key);
         s.dueAt = dueAt;
         s.nextAttempt = attempt;
     }
 
-    private void unschedule(PeerState s) {
-        if (s.dueKey != null) due.delete(s.dueKey);
-        s.dueKey = null;
+    private void unschedule(String key, PeerState s) {
+        if (s.scheduled()) due.delete(DueKeys.of(s.dueAt, key));
         s.dueAt = -1;
     }
 

@@ -54,11 +54,14 @@ final class PeerState {
     int piecesAtCrossing;
     long confirmedVersion;
 
-    String dueKey;                  // key in the due store, null = not scheduled
-    long dueAt = -1;
+    long dueAt = -1;                // next contact (key DueKeys.of(dueAt, peer ref) in the due store), -1 = not scheduled
     int nextAttempt;
     String outstandingRequestId;    // last request issued and not yet answered
     long summaryVersion;
+
+    boolean scheduled() {
+        return dueAt >= 0;
+    }
 
     boolean confirmed() {
         return crossedAt >= 0;
