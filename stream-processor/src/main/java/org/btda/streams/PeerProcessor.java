@@ -188,7 +188,8 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     /**
      * Sends a contact request now, or reschedules when it cannot be sent yet. A fallback revisit is scheduled at the
-     * same time, so a request whose observation is lost is repeated instead of forgotten.
+     * same time, so a request whose observation is lost is repeated instead of forgotten. Changes only {@code s}: the
+     * caller stores it (once, with everything else the record changed).
      */
     private void issue(String key, PeerState s, long now, long dueAt, int attempt) {
         String infoHash, peerKey;
@@ -198,20 +199,17 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         } catch (IllegalArgumentException e) {
             log.warn("malformed peer ref, not contacting: {}", e.getMessage());
             unschedule(key, s);
-            peers.put(key, s);
             return;
         }
         TorrentRegistered t = torrents.get(infoHash);
         if (t != null && !t.getMonitored()) {              // monitoring stopped: no more contacts
             unschedule(key, s);
-            peers.put(key, s);
             return;
         }
         fillTorrent(infoHash, s);
         if (s.totalPieces <= 0 || s.sealedEndpoint == null) {   // torrent not registered yet, or nowhere to dial
             if (s.sealedEndpoint != null) schedule(key, s, now + cfg.torrentWait().toMillis(), attempt);
             else unschedule(key, s);
-            peers.put(key, s);
             return;
         }
         PeerEndpoint endpoint;
@@ -221,11 +219,10 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             log.warn("cannot unseal endpoint of a peer of {}: {}", infoHash, e.toString());
             s.sealedEndpoint = null;
             unschedule(key, s);
-            peers.put(key, s);
             return;
         }
         ContactRequest req = ContactRequest.newBuilder()
-                .setId(UUID.randomUUID().toString())
+                .setId(requestId())
                 .setInfoHash(infoHash)
                 .setPeerKey(peerKey)
                 .setEndpoint(endpoint)
@@ -238,7 +235,17 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         ctx.forward(new Record<>(key, req, now), BtdaTopology.CONTACTS_SINK);
         s.outstandingRequestId = req.getId();
         schedule(key, s, now + cfg.revisitDelay().toMillis(), attempt);
-        peers.put(key, s);
+    }
+
+    /**
+     * A random (version 4) UUID from the thread's fast generator: request ids must be unique, not unguessable, and
+     * {@link UUID#randomUUID()}'s SecureRandom was a measurable cost per request.
+     */
+    static String requestId() {
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        long msb = (r.nextLong() & ~0xF000L) | 0x4000L;                       // version 4
+        long lsb = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L; // IETF variant
+        return new UUID(msb, lsb).toString();
     }
 
     private void fillTorrent(String infoHash, PeerState s) {

@@ -97,6 +97,20 @@ class BtdaTopologyTest {
     }
 
     @Test
+    void requestIdsAreDistinctVersion4Uuids() {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (int i = 0; i < 100_000; i++) {
+            String id = PeerProcessor.requestId();
+            java.util.UUID u = java.util.UUID.fromString(id);
+            assertThat(u.version()).isEqualTo(4);
+            assertThat(u.variant()).isEqualTo(2);
+            assertThat(u.toString()).isEqualTo(id);     // canonical lowercase: the state stores it in 16 bytes
+            ids.add(id);
+        }
+        assertThat(ids).hasSize(100_000);
+    }
+
+    @Test
     void peerBelowThresholdIsRevisitedAfterDelayWithANewId() {
         try (TopologyFixture f = new TopologyFixture(CFG)) {
             f.registerTorrent(100, 16384);
