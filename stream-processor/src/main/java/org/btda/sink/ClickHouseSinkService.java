@@ -27,12 +27,22 @@ public final class ClickHouseSinkService implements AutoCloseable {
         this.password = password;
     }
 
-    /** @throws SQLException when ClickHouse is unreachable or a migration fails: the sink does not start */
+    /**
+     * @throws SQLException when ClickHouse is unreachable, a migration fails or a table's columns are not what the sink
+     *     writes: the sink does not start
+     */
     public synchronized void start() throws SQLException {
         if (sink != null) throw new IllegalStateException("already started");
         ClickHouseMigrations.apply(jdbcUrl, user, password,
                 Map.of("observations_retention_days", String.valueOf(settings.get(Settings.OBSERVATIONS_RETENTION_DAYS))));
-        sink = new ClickHouseSink(settings, bootstrapServers, jdbcUrl, user, password);
+        ClickHouseSink s = new ClickHouseSink(settings, bootstrapServers, jdbcUrl, user, password);
+        try {
+            s.checkColumns();
+        } catch (RuntimeException e) {
+            s.close();
+            throw new SQLException("ClickHouse tables do not match the sink: " + e.getMessage(), e);
+        }
+        sink = s;
         sink.start();
     }
 

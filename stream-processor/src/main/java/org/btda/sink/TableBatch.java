@@ -1,6 +1,5 @@
 package org.btda.sink;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,38 +11,35 @@ import java.util.Map;
  * with many versions of one peer inserts one row for it. Not thread-safe.
  */
 final class TableBatch {
-    private final List<String> lines = new ArrayList<>();
+    private final List<byte[]> rows = new ArrayList<>();
     private final Map<String, Integer> slotOfKey = new HashMap<>();
     private final List<Long> versionOfSlot = new ArrayList<>();
-    private int chars;
     private int received;
 
     void add(SinkTable.SinkRow row) {
         received++;
         if (row.key() == null) {                  // a table keeping every row; never mixed with keyed rows
-            append(row.line());
+            append(row.row());
             return;
         }
         Integer slot = slotOfKey.get(row.key());
         if (slot == null) {
-            slotOfKey.put(row.key(), lines.size());
+            slotOfKey.put(row.key(), rows.size());
             versionOfSlot.add(row.version());
-            append(row.line());
+            append(row.row());
         } else if (row.version() >= versionOfSlot.get(slot)) {
-            chars += row.line().length() - lines.get(slot).length();
-            lines.set(slot, row.line());
+            rows.set(slot, row.row());
             versionOfSlot.set(slot, row.version());
         }
     }
 
-    private void append(String line) {
-        lines.add(line);
-        chars += line.length();
+    private void append(byte[] row) {
+        rows.add(row);
     }
 
     /** Rows to insert (after folding versions). */
     int rows() {
-        return lines.size();
+        return rows.size();
     }
 
     /** Rows received, before folding. */
@@ -51,14 +47,8 @@ final class TableBatch {
         return received;
     }
 
-    List<String> lines() {
-        return lines;
-    }
-
-    /** The JSONEachRow body. */
-    byte[] body() {
-        StringBuilder b = new StringBuilder(chars);
-        for (String l : lines) b.append(l);
-        return b.toString().getBytes(StandardCharsets.UTF_8);
+    /** The encoded rows (RowBinary, see {@link SinkTable}) to insert, in order. */
+    List<byte[]> encodedRows() {
+        return rows;
     }
 }

@@ -52,9 +52,17 @@ public final class SinkBenchmark {
     private static final int LATENCY_S = Integer.getInteger("bench.sink.latency-seconds", 45);
     private static final int PARTITIONS = Integer.getInteger("bench.partitions", 6);
     private static final int SAMPLE_EVERY = 100;
+    /**
+     * Sampled observations (and their peer summaries) carry this info hash, so the latency poll reads only its granules
+     * instead of scanning the whole table several times a second; -Dbench.sink.probe-torrent=false samples ordinary
+     * observations and scans the table, as this benchmark did at first.
+     */
+    private static final String PROBE = Boolean.parseBoolean(System.getProperty("bench.sink.probe-torrent", "true")) ? "f".repeat(40) : null;
     private static final int TORRENTS = 100;
     private static final int PIECES = 2000;
     private static final BenchRun RUN = new BenchRun(Duration.ofMinutes(5));
+    /** JVM (and its sink threads) and ClickHouse server CPU per phase; set once ClickHouse runs. */
+    private static BenchRun.CpuMeter cpu;
 
     private static final AvroSerde<Observation> OBS = AvroSerde.of(Observation.class);
     private static final AvroSerde<PeerSummary> PEER = AvroSerde.of(PeerSummary.class);
@@ -71,13 +79,14 @@ public final class SinkBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        log("records %,d (+ as many peer summaries over %,d peers), latency %,d obs/s for %d s, partitions %d, batch %s, %d cores",
-                RECORDS, PEERS, RATE, LATENCY_S, PARTITIONS, System.getProperty("bench.batch-size", "default"),
-                Runtime.getRuntime().availableProcessors());
+        log("records %,d (+ as many peer summaries over %,d peers), latency %,d obs/s for %d s, partitions %d, batch %s, %d cores, "
+                        + "latency poll %s", RECORDS, PEERS, RATE, LATENCY_S, PARTITIONS, System.getProperty("bench.batch-size", "default"),
+                Runtime.getRuntime().availableProcessors(), PROBE != null ? "of the probe torrent" : "scanning the table");
         TestKafka kafka = TestKafka.start();
         LocalClickHouse ch = LocalClickHouse.create();
         try {
             ch.start();
+            cpu = new BenchRun.CpuMeter("ClickHouse", ch.pid()).threads("sink", "clickhouse-sink");
             run(kafka, ch);
         } finally {
             ch.destroy();
@@ -112,13 +121,15 @@ public final class SinkBenchmark {
         long t0 = System.nanoTime();
         for (int i = 0; i < RECORDS; i++) {
             int peer = ThreadLocalRandom.current().nextInt(PEERS);
-            b.sendPair(peer, Instant.now());
+            b.sendPair(peer, Instant.now(), false);
         }
         producer.flush();
         log("produced %,d observations + %,d peer summaries in %.1f s, errors %d", RECORDS, RECORDS, (System.nanoTime() - t0) / 1e9,
                 b.sendErrors.get());
 
         ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        Map<String, Long> phaseStart = serverEvents(ch);
+        cpu.mark();
         service.start();
         ClickHouseSink sink = service.sink();
         long total = 2L * RECORDS;
@@ -141,6 +152,7 @@ public final class SinkBenchmark {
                 }
                 if (r >= total) break;
             }
+            String cpuReport = cpu.report(sink.rowsInserted());
             long obsRows, peerRows;
             try (Connection c = ch.connect(); Statement st = c.createStatement()) {
                 obsRows = count(st, "SELECT count() FROM btda.observations");
@@ -152,6 +164,8 @@ public final class SinkBenchmark {
                     lastRecords, total, s > 0 ? (lastRecords - firstRecords) * 1.0 / s : 0, s, sink.batchesCommitted(), sink.rowsInserted(),
                     obsRows, peerRows, b.distinctPeers(), lastRecords >= total ? "" : "  (NOT complete)");
             log("  sink thread time: %s; insert failures %d", sink.timings(), sink.insertFailures());
+            log("SINK THROUGHPUT %s (JVM: sink + in-process broker serving it)", cpuReport);
+            serverBreakdown(ch, phaseStart);
         } finally {
             service.close();
         }
@@ -163,6 +177,9 @@ public final class SinkBenchmark {
         ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
         service.start();
         Thread.sleep(3000);          // consumer group joined: the first samples do not measure the join
+        Map<String, Long> phaseStart = serverEvents(ch);
+        long rowsAtStart = service.sink().rowsInserted();
+        cpu.mark();
         log("latency: %,d observations/s + %,d peer summaries/s for %d s, every %d-th observation sampled", RATE, RATE, LATENCY_S, SAMPLE_EVERY);
         Map<String, Long> pending = new ConcurrentHashMap<>();
         List<Long> lat = new ArrayList<>();
@@ -177,7 +194,7 @@ public final class SinkBenchmark {
                 if (sent >= due) { BenchRun.sleep(2); continue; }
                 while (sent < due && sent < total) {
                     long sentAt = System.currentTimeMillis();
-                    String id = b.sendPair(ThreadLocalRandom.current().nextInt(PEERS), Instant.now());
+                    String id = b.sendPair(ThreadLocalRandom.current().nextInt(PEERS), Instant.now(), sent % SAMPLE_EVERY == 0);
                     if (sent % SAMPLE_EVERY == 0) {
                         pending.put(id, sentAt);
                         samples.incrementAndGet();
@@ -194,12 +211,15 @@ public final class SinkBenchmark {
                 if (!producing.get() && stopAt == Long.MAX_VALUE) stopAt = System.currentTimeMillis() + 30_000;
                 if (!producing.get() && pending.isEmpty()) break;
                 Thread.sleep(100);
-                BenchRun.pollObservations(st, pending, lat);
+                BenchRun.pollObservations(st, pending, lat, PROBE);
             }
         } finally {
             producing.set(false);
             p.join();
             ClickHouseSink sink = service.sink();
+            log("SINK LATENCY %s (JVM: sink + producer + in-process broker; ClickHouse: inserts, merges and the latency polls)",
+                    cpu.report(sink.rowsInserted() - rowsAtStart));
+            serverBreakdown(ch, phaseStart);
             log("  sink: %,d rows inserted, %d batches, %d insert failures; thread time: %s", sink.rowsInserted(), sink.batchesCommitted(),
                     sink.insertFailures(), sink.timings());
             service.close();
@@ -214,10 +234,14 @@ public final class SinkBenchmark {
                 BenchRun.pct(all, 0.50), BenchRun.pct(all, 0.90), BenchRun.pct(all, 0.99), missing > 0 ? "inf" : String.valueOf(a[a.length - 1]));
     }
 
-    /** One observation of the peer and its next peer summary version, as the topology would emit; returns the request id. */
-    private String sendPair(int peer, Instant at) {
+    /**
+     * One observation of the peer and its next peer summary version, as the topology would emit; returns the request id.
+     * A sampled pair carries the {@link #PROBE} info hash when there is one.
+     */
+    private String sendPair(int peer, Instant at, boolean sampled) {
         String id = "s" + seq.incrementAndGet();
-        Observation o = Observation.newBuilder().setRequestId(id).setInfoHash(infoHash(peer)).setPeerKey(BenchRun.peerKey(peer))
+        String ih = sampled && PROBE != null ? PROBE : infoHash(peer);
+        Observation o = Observation.newBuilder().setRequestId(id).setInfoHash(ih).setPeerKey(BenchRun.peerKey(peer))
                 .setIdentity(IdentityKind.LISTEN_PORT).setObservedAt(at).setSource(PeerSource.TRACKER).setSuccess(true)
                 .setPieces(ThreadLocalRandom.current().nextInt(PIECES * 9 / 10)).setTotalPieces(PIECES).setPieceLength(256 * 1024)
                 .setClient("Transmission 4.0.5").setMessagesReceived(2).setSessionMs(1500).setLongestGapMs(1000).build();
@@ -225,13 +249,13 @@ public final class SinkBenchmark {
         synchronized (versions) {
             version = ++versions[peer];
         }
-        PeerSummary s = PeerSummary.newBuilder().setInfoHash(infoHash(peer)).setPeerKey(BenchRun.peerKey(peer)).setIdentity(IdentityKind.LISTEN_PORT)
+        PeerSummary s = PeerSummary.newBuilder().setInfoHash(ih).setPeerKey(BenchRun.peerKey(peer)).setIdentity(IdentityKind.LISTEN_PORT)
                 .setFirstSource(PeerSource.TRACKER).setSources(List.of(PeerSource.TRACKER)).setFirstSeenAt(at.minusSeconds(3600))
                 .setDiscoveries(1).setDuplicates(0).setFirstContactAt(at.minusSeconds(3600)).setFirstPieces(1).setLastContactAt(at)
                 .setLastPieces(o.getPieces()).setTotalPieces(PIECES).setPieceLength(256 * 1024).setMaxSpeedBps(1000 * version)
                 .setContacts((int) version).setFailures(0).setConsecutiveFailures(0).setParked(false).setUpdatedAt(at)
                 .setVersion(version).setClient("Transmission 4.0.5").build();
-        String ref = infoHash(peer) + ":" + BenchRun.peerKey(peer);
+        String ref = ih + ":" + BenchRun.peerKey(peer);
         send(topics.observations(), ref, OBS.serialize(null, o));
         send(StreamTopics.outPeers(topics), ref, PEER.serialize(null, s));
         return id;
@@ -258,8 +282,38 @@ public final class SinkBenchmark {
     }
 
 
+    /** What {@link #serverBreakdown} reports: cumulative ProfileEvents of the server (chdb keeps no query_log/part_log). */
+    private static final List<String> SERVER_EVENTS = List.of("UserTimeMicroseconds", "SystemTimeMicroseconds",
+            "InsertQuery", "InsertQueryTimeMicroseconds", "InsertedRows", "InsertedBytes", "SelectQuery", "SelectQueryTimeMicroseconds",
+            "SelectedRows", "Merge", "MergedRows", "MergesTimeMilliseconds", "MergeTotalMilliseconds", "MergeExecuteMilliseconds",
+            "MergeTreeDataWriterRows", "MergeTreeDataWriterCompressedBytes", "MergeTreeDataWriterSortingBlocksMicroseconds",
+            "MergeTreeDataWriterMergingBlocksMicroseconds");
+
+    /** The server's cumulative ProfileEvents (system.events) now. */
+    private static Map<String, Long> serverEvents(LocalClickHouse ch) {
+        Map<String, Long> m = new java.util.HashMap<>();
+        try (Connection c = ch.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT event, value FROM system.events")) {
+            while (rs.next()) m.put(rs.getString(1), rs.getLong(2));
+        } catch (Exception e) {
+            log("  (no server events: %s)", e.getMessage());
+        }
+        return m;
+    }
+
+    /** Server-side breakdown of a phase: deltas of selected ProfileEvents since {@code at}. */
+    private static void serverBreakdown(LocalClickHouse ch, Map<String, Long> at) {
+        Map<String, Long> now = serverEvents(ch);
+        String d = SERVER_EVENTS.stream().filter(now::containsKey)
+                .map(e -> String.format("%s %,d", e, now.get(e) - at.getOrDefault(e, 0L))).collect(Collectors.joining(", "));
+        log("  server events: %s", d);
+    }
+
+    private static final String[] INFO_HASHES = java.util.stream.IntStream.range(0, TORRENTS)
+            .mapToObj(t -> String.format("%040x", 0x5b7da000L + t)).toArray(String[]::new);
+
     private static String infoHash(int peer) {
-        return String.format("%040x", 0x5b7da000L + peer % TORRENTS);
+        return INFO_HASHES[peer % TORRENTS];
     }
 
 

@@ -113,6 +113,18 @@ public final class LocalClickHouse {
         return dataDir;
     }
 
+    /**
+     * The pid of the server process (scripts/clickhouse-server.py hosting libchdb) while it runs, for CPU figures; the
+     * server is started with setsid, so it is not among this JVM's descendants.
+     */
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readString(dataDir.resolve("clickhouse.pid"), StandardCharsets.UTF_8).trim());
+        } catch (IOException | NumberFormatException e) {
+            throw new IllegalStateException("no pid file under " + dataDir + " (server not running?)", e);
+        }
+    }
+
     /** The repository root: the nearest ancestor of the working directory holding scripts/clickhouse.sh. */
     public static Path repoRoot() {
         String configured = System.getProperty("btda.root", System.getenv("BTDA_ROOT"));

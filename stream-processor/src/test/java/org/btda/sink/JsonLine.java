@@ -9,8 +9,9 @@ import java.util.HexFormat;
 import java.util.Map;
 
 /**
- * One JSONEachRow line for ClickHouse. Times are written as 'yyyy-MM-dd HH:mm:ss.SSS' in UTC, which DateTime64(3,
- * 'UTC') parses exactly; bytes as lowercase hex. Hand-written so the sink needs no JSON library.
+ * One JSONEachRow line for ClickHouse: what the sink wrote before it wrote RowBinary, kept as the reference the
+ * RowBinary rows are compared with ({@link JsonReference}). Times are written as 'yyyy-MM-dd HH:mm:ss.SSS' in UTC,
+ * which DateTime64(3, 'UTC') parses exactly; bytes as lowercase hex.
  */
 final class JsonLine {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
