@@ -176,7 +176,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         }
         for (KeyValue<String, String> e : ready) {
             due.delete(e.key);
-            String key = e.value;
+            String key = DueKeys.peerRef(e.key);       // the value is empty (older releases stored the ref again)
             PeerState s = peers.get(key);
             if (s == null || !s.scheduled() || !e.key.equals(DueKeys.of(s.dueAt, key))) continue;    // superseded by a later reschedule
             long dueAt = s.dueAt;
@@ -263,7 +263,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     private void schedule(String key, PeerState s, long dueAt, int attempt) {
         unschedule(key, s);
-        due.put(DueKeys.of(dueAt, key), key);
+        due.put(DueKeys.of(dueAt, key), "");   // the key holds the peer ref already; "", not null (a tombstone)
         s.dueAt = dueAt;
         s.nextAttempt = attempt;
     }

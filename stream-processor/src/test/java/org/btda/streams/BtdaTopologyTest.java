@@ -329,10 +329,12 @@ class BtdaTopologyTest {
             f.discover("early", PeerSource.TRACKER, 2);
             // both got a fallback revisit: "late" was scheduled 5 minutes before "early"
             List<String> keys = new ArrayList<>();
+            List<String> values = new ArrayList<>();
             try (KeyValueIterator<String, String> it = f.driver.<String, String>getKeyValueStore(BtdaTopology.DUE_STORE).all()) {
-                it.forEachRemaining(kv -> keys.add(kv.key));
+                it.forEachRemaining(kv -> { keys.add(kv.key); values.add(kv.value); });
             }
             assertThat(keys).hasSize(2);
+            assertThat(values).as("the key carries the peer ref; the value is empty").containsOnly("");
             assertThat(DueKeys.peerRef(keys.get(0))).isEqualTo(TopologyFixture.ref("late"));
             assertThat(DueKeys.dueAt(keys.get(0))).isEqualTo(T0.plus(DELAY).toEpochMilli());
             assertThat(keys.get(0)).startsWith("000");

@@ -528,11 +528,16 @@ public final class TopologyBenchmark {
             long javaThreads = byGroup.values().stream().mapToLong(Long::longValue).sum();
             long process = os.getProcessCpuTime() - processCpuAt;
             log("  CPU (cores busy, averaged over the window): %s; JVM outside Java threads (GC, JIT, RocksDB) %.2f; "
-                            + "ClickHouse process %.2f; machine load %.2f",
+                            + "ClickHouse process %.2f; load average %.2f",
                     byGroup.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
                             .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / 1e6 / wallMs)).collect(Collectors.joining(", ")),
                     (process - javaThreads) / 1e6 / wallMs, (childrenCpuNanos(clickHousePid) - childrenCpuAt) / 1e6 / wallMs,
-                    os.getCpuLoad() * Runtime.getRuntime().availableProcessors());
+                    loadAverage());
+        }
+
+        /** The 1-minute load average (the MXBean's CPU load reads 0 between two close calls). */
+        private static double loadAverage() {
+            return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
         }
 
         /** CPU of the ClickHouse host process and its children. */
