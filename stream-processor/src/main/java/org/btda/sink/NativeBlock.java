@@ -137,25 +137,12 @@ final class NativeBlock {
         }
     }
 
-    /** Fixed-width values (numbers, Bool, DateTime64, FixedString): the same bytes in both formats. */
-    private static final class FixedBuilder implements Builder {
-        private final int width;
-        private final RowBinary data;
+    /** A column whose Native form is its RowBinary values one after another: it only collects bytes. */
+    private abstract static class BytesBuilder implements Builder {
+        final RowBinary data;
 
-        FixedBuilder(int width, int rows) {
-            this.width = width;
-            this.data = new RowBinary(width * rows);
-        }
-
-        @Override
-        public void append(Cursor c) {
-            data.raw(c.b, c.p, width);
-            c.p += width;
-        }
-
-        @Override
-        public void appendDefault() {
-            data.zeros(width);
+        BytesBuilder(int capacity) {
+            this.data = new RowBinary(capacity);
         }
 
         @Override
@@ -169,12 +156,31 @@ final class NativeBlock {
         }
     }
 
-    /** String: LEB128 length + bytes in both formats. */
-    private static final class StringColumn implements Builder {
-        private final RowBinary data;
+    /** Fixed-width values (numbers, Bool, DateTime64, FixedString): the same bytes in both formats. */
+    private static final class FixedBuilder extends BytesBuilder {
+        private final int width;
 
+        FixedBuilder(int width, int rows) {
+            super(width * rows);
+            this.width = width;
+        }
+
+        @Override
+        public void append(Cursor c) {
+            data.raw(c.b, c.p, width);
+            c.p += width;
+        }
+
+        @Override
+        public void appendDefault() {
+            data.zeros(width);
+        }
+    }
+
+    /** String: LEB128 length + bytes in both formats. */
+    private static final class StringColumn extends BytesBuilder {
         StringColumn(int rows) {
-            this.data = new RowBinary(16 * rows);
+            super(16 * rows);
         }
 
         @Override
@@ -188,16 +194,6 @@ final class NativeBlock {
         @Override
         public void appendDefault() {
             data.u8(0);
-        }
-
-        @Override
-        public void writeTo(RowBinary out) {
-            out.raw(data.buffer(), 0, data.size());
-        }
-
-        @Override
-        public int size() {
-            return data.size();
         }
     }
 
