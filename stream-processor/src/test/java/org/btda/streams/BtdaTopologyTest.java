@@ -54,7 +54,7 @@ class BtdaTopologyTest {
             // state (and so its changelog) holds the endpoint only sealed: the raw address bytes appear nowhere
             PeerState s = f.peerStore().get(TopologyFixture.ref("p1"));
             byte[] stored = PeerStateSerde.write(s);
-            assertThat(indexOf(stored, new byte[] {(byte) 198, 51, 100, 9})).isEqualTo(-1);
+            assertThat(TestBytes.indexOf(stored, new byte[] {(byte) 198, 51, 100, 9})).isEqualTo(-1);
             assertThat(s.sealedEndpoint).isNotNull();
         }
     }
@@ -74,7 +74,7 @@ class BtdaTopologyTest {
                     org.assertj.core.groups.Tuple.tuple(PeerSource.DHT, false),
                     org.assertj.core.groups.Tuple.tuple(PeerSource.DHT, false));
             assertThat(d).extracting(Discovery::getId).doesNotHaveDuplicates();
-            PeerSummary last = lastSummary(f);
+            PeerSummary last = f.lastSummary();
             assertThat(last.getDiscoveries()).isEqualTo(3);
             assertThat(last.getDuplicates()).isEqualTo(2);
             assertThat(last.getSources()).containsExactly(PeerSource.TRACKER, PeerSource.DHT);
@@ -147,7 +147,7 @@ class BtdaTopologyTest {
             f.advance(DELAY.multipliedBy(3));
             assertThat(f.contacts.isEmpty()).isTrue();
             assertThat(f.confirmed.isEmpty()).as("a seeder first seen complete is no confirmed download").isTrue();
-            assertThat(lastSummary(f).getNextContactAt()).isNull();
+            assertThat(f.lastSummary().getNextContactAt()).isNull();
         }
     }
 
@@ -175,7 +175,7 @@ class BtdaTopologyTest {
             f.fail("p1", r2.getId(), FailureReason.REFUSED);          // 3rd = max-failures: parked
             f.advance(DELAY.multipliedBy(4));
             assertThat(f.contacts.isEmpty()).as("parked peers are not contacted").isTrue();
-            PeerSummary parked = lastSummary(f);
+            PeerSummary parked = f.lastSummary();
             assertThat(parked.getParked()).isTrue();
             assertThat(parked.getFailures()).isEqualTo(3);
             assertThat(parked.getNextContactAt()).isNull();
@@ -183,7 +183,7 @@ class BtdaTopologyTest {
             f.discover("p1", PeerSource.DHT, 9);                       // rediscovery unparks at once
             ContactRequest r3 = f.contacts.readValue();
             assertThat(r3.getAttempt()).isZero();
-            PeerSummary unparked = lastSummary(f);
+            PeerSummary unparked = f.lastSummary();
             assertThat(unparked.getParked()).isFalse();
             assertThat(unparked.getConsecutiveFailures()).isZero();
         }
@@ -212,7 +212,7 @@ class BtdaTopologyTest {
             assertThat(d.getThreshold()).isEqualTo(0.98);
             assertThat(d.getVersion()).isEqualTo(1);
             assertThat(d.getClient()).isEqualTo("Transmission 4.0.5");
-            assertThat(lastSummary(f).getConfirmedAt()).isEqualTo(T0.plusSeconds(180));
+            assertThat(f.lastSummary().getConfirmedAt()).isEqualTo(T0.plusSeconds(180));
         }
     }
 
@@ -292,13 +292,13 @@ class BtdaTopologyTest {
             f.registerTorrent(100, 16384);
             f.observe("p1", null, T0, 10);
             f.observe("p1", null, T0.plusSeconds(60), 40);             // +30 pieces in 1 min: too close to count
-            assertThat(lastSummary(f).getMaxSpeedBps()).isZero();
+            assertThat(f.lastSummary().getMaxSpeedBps()).isZero();
             f.observe("p1", null, T0.plusSeconds(660), 50);            // vs T0: 40 pieces in 660 s; vs +60: 10 in 600 s
             long expected = 40L * 16384 * 1000 / 660_000;
-            PeerSummary s = lastSummary(f);
+            PeerSummary s = f.lastSummary();
             assertThat(s.getMaxSpeedBps()).isEqualTo(expected);
             f.observe("p1", null, T0.plusSeconds(1260), 51);           // slower: the maximum stays
-            PeerSummary last = lastSummary(f);
+            PeerSummary last = f.lastSummary();
             assertThat(last.getMaxSpeedBps()).isEqualTo(expected);
             assertThat(last.getFirstContactAt()).isEqualTo(T0);
             assertThat(last.getFirstPieces()).isEqualTo(10);
@@ -339,20 +339,5 @@ class BtdaTopologyTest {
             assertThat(DueKeys.dueAt(keys.get(0))).isEqualTo(T0.plus(DELAY).toEpochMilli());
             assertThat(keys.get(0)).startsWith("000");
         }
-    }
-
-    private static PeerSummary lastSummary(TopologyFixture f) {
-        List<PeerSummary> all = f.peers.readValuesToList();
-        assertThat(all).isNotEmpty();
-        return all.get(all.size() - 1);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
     }
 }

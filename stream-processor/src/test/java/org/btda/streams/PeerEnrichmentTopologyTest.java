@@ -27,34 +27,34 @@ class PeerEnrichmentTopologyTest {
             f.registerTorrent(100, 16384);
             f.discover("p1", PeerSource.TRACKER, 9);
             String req = onlyRequest(f);
-            assertThat(lastSummary(f).getCountry()).as("nothing known before a contact").isNull();
+            assertThat(f.lastSummary().getCountry()).as("nothing known before a contact").isNull();
 
             f.observations.pipeInput(TopologyFixture.ref("p1"), enriched("p1", req, T0.plusSeconds(1), 10));
-            PeerSummary s = lastSummary(f);
+            PeerSummary s = f.lastSummary();
             assertEnriched(s, "Amsterdam", "NL", 64500L);
             assertThat(s.getAddress()).as("no address without privacy.store-addresses").isNull();
             assertThat(f.peerStore().get(TopologyFixture.ref("p1")).address).isNull();
-            assertThat(indexOf(PeerStateSerde.write(f.peerStore().get(TopologyFixture.ref("p1"))),
+            assertThat(TestBytes.indexOf(PeerStateSerde.write(f.peerStore().get(TopologyFixture.ref("p1"))),
                     ADDRESS.getBytes(StandardCharsets.UTF_8))).as("plain address nowhere in the stored state").isEqualTo(-1);
 
             // a failed contact carries no enrichment: the summary it causes still has everything
             f.advance(Duration.ofMinutes(31));
             String retry = onlyRequest(f);
             f.fail("p1", retry, FailureReason.CONNECT_TIMEOUT);
-            PeerSummary afterFailure = lastSummary(f);
+            PeerSummary afterFailure = f.lastSummary();
             assertThat(afterFailure.getFailures()).isEqualTo(1);
             assertEnriched(afterFailure, "Amsterdam", "NL", 64500L);
 
             // a later successful contact whose lookups found nothing does not erase either
             f.observe("p1", null, f.now(), 20);
-            PeerSummary bare = lastSummary(f);
+            PeerSummary bare = f.lastSummary();
             assertThat(bare.getLastPieces()).isEqualTo(20);
             assertEnriched(bare, "Amsterdam", "NL", 64500L);
 
             // a later contact with other values replaces them (the peer moved), field by field
             f.observations.pipeInput(TopologyFixture.ref("p1"), Observation.newBuilder(TopologyFixture.observation(IH, "p1", null,
                     f.now().plusSeconds(5), 30, 100, 16384)).setCountry("DE").setAsn(64501L).build());
-            PeerSummary moved = lastSummary(f);
+            PeerSummary moved = f.lastSummary();
             assertThat(moved.getCountry()).isEqualTo("DE");
             assertThat(moved.getAsn()).isEqualTo(64501L);
             assertThat(moved.getCity()).as("not in the newer observation: kept").isEqualTo("Amsterdam");
@@ -62,7 +62,7 @@ class PeerEnrichmentTopologyTest {
             // an older observation arriving late only fills gaps, it does not overwrite newer values
             f.observations.pipeInput(TopologyFixture.ref("p1"), Observation.newBuilder(TopologyFixture.observation(IH, "p1", null,
                     T0, 5, 100, 16384)).setCountry("FR").setCity("Paris").build());
-            PeerSummary late = lastSummary(f);
+            PeerSummary late = f.lastSummary();
             assertThat(late.getCountry()).isEqualTo("DE");
             assertThat(late.getCity()).isEqualTo("Amsterdam");
         }
@@ -73,14 +73,14 @@ class PeerEnrichmentTopologyTest {
         try (TopologyFixture f = new TopologyFixture(CFG)) {
             f.registerTorrent(100, 16384);
             f.observe("p2", null, T0.plusSeconds(100), 10);      // newest contact, nothing looked up
-            assertThat(lastSummary(f).getCity()).isNull();
+            assertThat(f.lastSummary().getCity()).isNull();
             f.observations.pipeInput(TopologyFixture.ref("p2"), enriched("p2", null, T0, 5));
-            assertEnriched(lastSummary(f), "Amsterdam", "NL", 64500L);
+            assertEnriched(f.lastSummary(), "Amsterdam", "NL", 64500L);
 
             // a latitude without a longitude is not half a location
             f.observations.pipeInput(TopologyFixture.ref("p2"), Observation.newBuilder(TopologyFixture.observation(IH, "p2", null,
                     T0.plusSeconds(200), 11, 100, 16384)).setLatitude(1.0).build());
-            PeerSummary s = lastSummary(f);
+            PeerSummary s = f.lastSummary();
             assertThat(s.getLatitude()).isEqualTo(52.4);
             assertThat(s.getLongitude()).isEqualTo(4.9);
         }
@@ -91,9 +91,9 @@ class PeerEnrichmentTopologyTest {
         try (TopologyFixture f = new TopologyFixture(CFG.withStoreAddresses(true))) {
             f.registerTorrent(100, 16384);
             f.observations.pipeInput(TopologyFixture.ref("p3"), enriched("p3", null, T0, 5));
-            assertThat(lastSummary(f).getAddress()).isEqualTo(ADDRESS);
+            assertThat(f.lastSummary().getAddress()).isEqualTo(ADDRESS);
             f.fail("p3", null, FailureReason.CONNECT_TIMEOUT);
-            assertThat(lastSummary(f).getAddress()).isEqualTo(ADDRESS);
+            assertThat(f.lastSummary().getAddress()).isEqualTo(ADDRESS);
         }
     }
 
@@ -121,20 +121,5 @@ class PeerEnrichmentTopologyTest {
         List<ContactRequest> reqs = f.contacts.readValuesToList();
         assertThat(reqs).hasSize(1);
         return reqs.get(0).getId();
-    }
-
-    private static PeerSummary lastSummary(TopologyFixture f) {
-        List<PeerSummary> all = f.peers.readValuesToList();
-        assertThat(all).isNotEmpty();
-        return all.get(all.size() - 1);
-    }
-
-    private static int indexOf(byte[] hay, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= hay.length; i++) {
-            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
-            return i;
-        }
-        return -1;
     }
 }

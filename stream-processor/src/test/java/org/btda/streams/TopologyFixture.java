@@ -140,4 +140,11 @@ final class TopologyFixture implements AutoCloseable {
     public void close() {
         driver.close();
     }
+
+    /** The newest peer summary emitted so far (fails when there is none). */
+    PeerSummary lastSummary() {
+        java.util.List<PeerSummary> all = peers.readValuesToList();
+        org.assertj.core.api.Assertions.assertThat(all).isNotEmpty();
+        return all.get(all.size() - 1);
+    }
 }
