@@ -16,6 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.tracker.AnnounceResponse;
+import org.btda.protocol.tracker.ScrapeResponse;
+import org.btda.protocol.tracker.UdpTrackerPackets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -109,7 +112,7 @@ class UdpTrackerClientTest {
     void retransmitsOnThe15TimesTwoToTheNScheduleAndGivesUpAfterN8() throws Exception {
         CompletableFuture<ScrapeResponse> f = client.scrape(url, IH);
         Packet first = receive();
-        assertThat(first.connectionId()).isEqualTo(UdpTrackerClient.PROTOCOL_ID);
+        assertThat(first.connectionId()).isEqualTo(UdpTrackerPackets.PROTOCOL_ID);
         assertThat(first.action()).isZero();
         for (int n = 0; n <= 8; n++) {
             Duration wait = Duration.ofSeconds(15L << n);
