@@ -103,9 +103,16 @@ class UdpTrackerClientTest {
         client.tick();
     }
 
-    /** Waits until the client's receive thread has handled what was sent (it runs concurrently with the test). */
-    private void settle() throws InterruptedException {
-        Thread.sleep(100);
+    /**
+     * Waits (up to 5 s) until the client's receive thread has dropped {@code count} datagrams in all: it runs
+     * concurrently with the test, so the count is read only once it has got there, however busy the machine is.
+     */
+    private void awaitIgnored(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (client.ignoredDatagrams() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(client.ignoredDatagrams()).isEqualTo(count);
     }
 
     @Test
@@ -140,8 +147,7 @@ class UdpTrackerClientTest {
         CompletableFuture<AnnounceResponse> f = client.announce(url, request());
         Packet connect = receive();
         reply(connect, connectReply(connect.tid() + 1, 0xAAAAL)); // wrong transaction id
-        settle();
-        assertThat(client.ignoredDatagrams()).isEqualTo(1);
+        awaitIgnored(1);
         assertNothingArrives();
         reply(connect, connectReply(connect.tid(), 0xBEEFL));
 
@@ -154,7 +160,7 @@ class UdpTrackerClientTest {
         assertThat(announce.data().getShort(96) & 0xffff).as("port").isEqualTo(6881);
         byte[] peers = {127, 0, 0, 1, 0x1f, (byte) 0x90};
         reply(announce, announceReply(announce.tid() ^ 0x5555, 1800, 1, 0, peers)); // wrong transaction id again
-        settle();
+        awaitIgnored(2);
         assertThat(f).isNotDone();
         reply(announce, announceReply(announce.tid(), 1800, 3, 2, peers));
         AnnounceResponse r = f.get(5, TimeUnit.SECONDS);
@@ -215,8 +221,7 @@ class UdpTrackerClientTest {
             byte[] b = connectReply(connect.tid(), 99);
             imposter.send(new DatagramPacket(b, b.length, connect.from()));
         }
-        settle();
-        assertThat(client.ignoredDatagrams()).isEqualTo(1);
+        awaitIgnored(1);
         assertThat(f).isNotDone();
     }
 }
