@@ -11,15 +11,14 @@ import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Properties;
 import org.btda.harvester.schedule.AnnounceIdentity;
+import org.btda.protocol.client.PeerIds;
 
 /**
- * Our BEP 20 peer id ({@code -BD0100-} + 12 random characters) and announce {@code key}, persisted under
+ * Our BEP 20 peer id ({@link PeerIds}: {@code -BD0100-} + 12 random characters) and announce {@code key}, persisted under
  * {@code state.dir} so trackers see the same client across restarts (a changing peer id with the same key looks odd).
  */
 public final class ClientIdentity {
-    public static final String PREFIX = "-BD0100-";
     public static final String FILE_NAME = "harvester-identity";
-    private static final String ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String peerId;
@@ -35,11 +34,7 @@ public final class ClientIdentity {
         try {
             if (!Files.exists(file)) {
                 Files.createDirectories(stateDir);
-                StringBuilder id = new StringBuilder(PREFIX);
-                for (int i = 0; i < 12; i++) {
-                    id.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
-                }
-                String text = "peer_id=" + id + "\nkey=" + HexFormat.of().toHexDigits(RANDOM.nextInt()) + "\n";
+                String text = "peer_id=" + PeerIds.generateText(RANDOM) + "\nkey=" + HexFormat.of().toHexDigits(RANDOM.nextInt()) + "\n";
                 Path tmp = Files.createTempFile(stateDir, ".identity", ".tmp");
                 try {
                     Files.writeString(tmp, text, StandardCharsets.US_ASCII);
@@ -57,7 +52,7 @@ public final class ClientIdentity {
             p.load(new StringReader(Files.readString(file, StandardCharsets.US_ASCII)));
             String id = p.getProperty("peer_id", "");
             String key = p.getProperty("key", "");
-            if (id.length() != 20 || !id.startsWith(PREFIX) || !key.matches("[0-9a-f]{8}")) {
+            if (!PeerIds.isOurs(id) || !key.matches("[0-9a-f]{8}")) {
                 throw new IOException(file + " is corrupt; delete it to create a new identity");
             }
             return new ClientIdentity(id, (int) Long.parseLong(key, 16));

@@ -12,6 +12,7 @@ import java.util.UUID;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.common.kafka.Topics;
+import org.btda.common.net.PeerFilter;
 import org.btda.events.HarvestKind;
 import org.btda.events.HarvestRequest;
 import org.btda.events.PeerDiscovered;
@@ -21,10 +22,9 @@ import org.btda.events.TorrentRegistered;
 import org.btda.events.TorrentSource;
 import org.btda.harvester.schedule.DhtOutcome;
 import org.btda.harvester.schedule.TrackerOutcome;
-import org.btda.harvester.tracker.AnnounceResponse;
 import org.btda.protocol.metainfo.InfoHash;
 import org.btda.protocol.metainfo.Metainfo;
-import org.btda.common.net.PeerFilter;
+import org.btda.protocol.tracker.AnnounceResponse;
 
 /**
  * Turns torrents and tracker outcomes into events: TorrentRegistered, one PeerDiscovered per accepted peer, one

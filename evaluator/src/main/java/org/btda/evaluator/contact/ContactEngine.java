@@ -15,6 +15,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
 import org.btda.events.FailureReason;
+import org.btda.protocol.client.PeerIds;
 import org.btda.protocol.wire.WireCounters;
 
 /**
@@ -41,7 +42,7 @@ public final class ContactEngine implements AutoCloseable {
         this.stats = stats;
         this.doNotContact = doNotContact;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transports.ioHandlerFactory());
-        this.wiring = SessionWiring.of(config, OurPeerId.generate(), wireCounters);
+        this.wiring = SessionWiring.of(config, PeerIds.generate(), wireCounters);
         this.localAddress = config.bindAddress() == null ? null : new InetSocketAddress(config.bindAddress(), 0);
         this.bootstrap = new Bootstrap().group(group).channel(Transports.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())

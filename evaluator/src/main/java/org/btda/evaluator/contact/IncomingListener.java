@@ -26,6 +26,7 @@ import io.netty.util.AttributeKey;
 
 import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
+import org.btda.protocol.client.PeerIds;
 import org.btda.protocol.wire.HandshakeDecoder;
 import org.btda.protocol.wire.HandshakeEncoder;
 import org.btda.protocol.wire.HandshakePrefix;
@@ -71,7 +72,7 @@ public final class IncomingListener implements AutoCloseable {
         this.onResult = onResult;
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
-        this.baseWiring = SessionWiring.of(config, OurPeerId.generate(), new WireCounters());
+        this.baseWiring = SessionWiring.of(config, PeerIds.generate(), new WireCounters());
         this.group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory());
         try {
             ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.serverSocketChannel())

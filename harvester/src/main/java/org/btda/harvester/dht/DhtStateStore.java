@@ -9,6 +9,10 @@ import org.btda.protocol.bencode.BDict;
 import org.btda.protocol.bencode.Bencode;
 import org.btda.protocol.bencode.BencodeException;
 import org.btda.protocol.bencode.BencodeLimits;
+import org.btda.protocol.dht.Krpc;
+import org.btda.protocol.dht.KrpcException;
+import org.btda.protocol.dht.NodeId;
+import org.btda.protocol.dht.NodeInfo;
 
 /**
  * Node id and routing table on disk: a bencoded dict {@code {id: 20 bytes, nodes: compact node info}}. Keeping the id

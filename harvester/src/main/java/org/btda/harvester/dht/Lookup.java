@@ -11,6 +11,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import org.btda.protocol.bencode.BDict;
+import org.btda.protocol.dht.Krpc;
+import org.btda.protocol.dht.KrpcException;
+import org.btda.protocol.dht.KrpcMessage;
+import org.btda.protocol.dht.NodeId;
+import org.btda.protocol.dht.NodeInfo;
 
 /**
  * One iterative Kademlia lookup (find_node or get_peers): keeps at most {@code alpha} queries in flight, always to the

@@ -2,6 +2,7 @@ package org.btda.harvester.dht;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import org.btda.protocol.dht.NodeInfo;
 import org.btda.protocol.metainfo.InfoHash;
 
 /**

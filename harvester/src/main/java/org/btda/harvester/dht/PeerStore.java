@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.btda.protocol.dht.NodeId;
 
 /**
  * Peers other nodes announced to us (announce_peer), kept {@link #TTL_MILLIS} as BEP 5 suggests. Bounded in torrents

@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Random;
+import org.btda.protocol.dht.NodeId;
+import org.btda.protocol.dht.NodeInfo;
 
 /**
  * Kademlia routing table (BEP 5) with K = 8. Bucket {@code i} (except the last) holds nodes sharing exactly {@code i}

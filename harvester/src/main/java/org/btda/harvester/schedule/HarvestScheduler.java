@@ -19,11 +19,11 @@ import java.util.function.Consumer;
 import org.btda.events.HarvestKind;
 import org.btda.harvester.tracker.AnnounceEvent;
 import org.btda.harvester.tracker.AnnounceRequest;
-import org.btda.harvester.tracker.AnnounceResponse;
 import org.btda.harvester.tracker.TrackerClient;
 import org.btda.harvester.tracker.TrackerClients;
 import org.btda.protocol.metainfo.InfoHash;
 import org.btda.protocol.metainfo.Metainfo;
+import org.btda.protocol.tracker.AnnounceResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -187,7 +187,7 @@ public final class HarvestScheduler {
         }
         Instant startedAt = clock.instant();
         long t0 = System.nanoTime();
-        CompletableFuture<org.btda.harvester.tracker.ScrapeResponse> f;
+        CompletableFuture<org.btda.protocol.tracker.ScrapeResponse> f;
         try {
             f = client.scrape(url, t.meta.infoHash());
         } catch (RuntimeException e) {

@@ -14,7 +14,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.tracker.AnnounceResponse;
+import org.btda.protocol.tracker.HttpTrackerResponses;
+import org.btda.protocol.tracker.ScrapeResponse;
+import org.btda.protocol.tracker.TrackerResponseException;
 
 /**
  * BEP 3 HTTP tracker client on {@link java.net.http.HttpClient}: asynchronous (a couple of shared threads, none per
@@ -67,7 +72,7 @@ public final class HttpTrackerClient implements TrackerClient {
         if (r.trackerId() != null) {
             q.append("&trackerid=").append(TrackerUrls.percentEncode(r.trackerId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
-        return get(TrackerUrls.withQuery(tracker, q.toString())).thenApply(HttpTrackerResponses::parseAnnounce);
+        return get(TrackerUrls.withQuery(tracker, q.toString())).thenApply(body -> decoded(() -> HttpTrackerResponses.parseAnnounce(body)));
     }
 
     @Override
@@ -77,7 +82,16 @@ public final class HttpTrackerClient implements TrackerClient {
             return CompletableFuture.failedFuture(new TrackerException("tracker URL does not support scrape: " + tracker));
         }
         URI u = TrackerUrls.withQuery(url.get(), "info_hash=" + TrackerUrls.percentEncode(infoHash.bytes()));
-        return get(u).thenApply(body -> HttpTrackerResponses.parseScrape(body, infoHash));
+        return get(u).thenApply(body -> decoded(() -> HttpTrackerResponses.parseScrape(body, infoHash)));
+    }
+
+    /** A parsed answer, or the parser's complaint as this client's {@link TrackerException}. */
+    private static <T> T decoded(Supplier<T> parser) {
+        try {
+            return parser.get();
+        } catch (TrackerResponseException e) {
+            throw new TrackerException(e.getMessage(), e);
+        }
     }
 
     @Override

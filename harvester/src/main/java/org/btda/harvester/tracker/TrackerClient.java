@@ -3,6 +3,8 @@ package org.btda.harvester.tracker;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.tracker.AnnounceResponse;
+import org.btda.protocol.tracker.ScrapeResponse;
 
 /**
  * An asynchronous tracker client. Futures complete exceptionally with {@link TrackerException} (possibly wrapped in a

@@ -4,6 +4,8 @@ import java.net.URI;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.tracker.AnnounceResponse;
+import org.btda.protocol.tracker.ScrapeResponse;
 
 /** Dispatches by URL scheme: http/https to the HTTP client, udp to the UDP client; anything else fails fast. */
 public final class TrackerClients implements TrackerClient {

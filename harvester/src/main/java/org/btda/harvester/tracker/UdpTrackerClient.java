@@ -1,7 +1,6 @@
 package org.btda.harvester.tracker;
 
 import java.io.IOException;
-import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -10,10 +9,8 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -23,22 +20,23 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.btda.common.net.Networks;
+import org.btda.protocol.compact.CompactEndpoints;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.tracker.AnnounceResponse;
+import org.btda.protocol.tracker.ScrapeResponse;
+import org.btda.protocol.tracker.TrackerResponseException;
+import org.btda.protocol.tracker.UdpTrackerPackets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * BEP 15 UDP tracker client. One socket and one receive thread serve every tracker; a timer tick drives the
+ * BEP 15 UDP tracker client (packets: {@link UdpTrackerPackets}). One socket and one receive thread serve every tracker; a timer tick drives the
  * retransmissions ({@link RetransmitPolicy}). Connection ids are cached per tracker address and reused for at most
  * 60 s. Answers are matched by transaction id and sender; anything else is dropped and counted.
  */
 public final class UdpTrackerClient implements TrackerClient {
-    static final long PROTOCOL_ID = 0x41727101980L;
-    static final int CONNECT = 0;
-    static final int ANNOUNCE = 1;
-    static final int SCRAPE = 2;
-    static final int ERROR = 3;
     static final long CONNECTION_ID_LIFETIME_NANOS = Duration.ofSeconds(60).toNanos();
     private static final int MAX_DATAGRAM = 65_536;
     private static final Duration TICK = Duration.ofMillis(50);
@@ -96,28 +94,23 @@ public final class UdpTrackerClient implements TrackerClient {
     @Override
     public CompletableFuture<AnnounceResponse> announce(URI tracker, AnnounceRequest r) {
         return resolve(tracker).thenCompose(target -> {
-            UdpExchange ex = new UdpExchange(target, ANNOUNCE, (cid, tid) -> {
-                ByteBuffer b = ByteBuffer.allocate(98);
-                b.putLong(cid).putInt(ANNOUNCE).putInt(tid).put(r.infoHash().bytes()).put(r.peerId())
-                        .putLong(0).putLong(r.left()).putLong(0).putInt(r.event().udpCode())
-                        .putInt(0).putInt(r.key()).putInt(r.numWant()).putShort((short) r.port());
-                return b.array();
-            });
+            UdpTrackerPackets.Announce a = new UdpTrackerPackets.Announce(r.infoHash().bytes(), r.peerId(), r.left(),
+                    r.event().udpCode(), r.key(), r.numWant(), r.port());
+            UdpExchange ex = new UdpExchange(target, UdpTrackerPackets.ANNOUNCE, (cid, tid) -> UdpTrackerPackets.announce(cid, tid, a));
             start(ex);
-            return ex.result.thenApply(body -> parseAnnounce(body, target));
+            // The peer format follows the address family of the tracker's socket (BEP 15).
+            int entry = CompactEndpoints.entrySize(target.getAddress());
+            return ex.result.thenApply(body -> decoded(() -> UdpTrackerPackets.announceReply(body, entry)));
         });
     }
 
     @Override
     public CompletableFuture<ScrapeResponse> scrape(URI tracker, InfoHash infoHash) {
         return resolve(tracker).thenCompose(target -> {
-            UdpExchange ex = new UdpExchange(target, SCRAPE, (cid, tid) -> {
-                ByteBuffer b = ByteBuffer.allocate(36);
-                b.putLong(cid).putInt(SCRAPE).putInt(tid).put(infoHash.bytes());
-                return b.array();
-            });
+            UdpExchange ex = new UdpExchange(target, UdpTrackerPackets.SCRAPE,
+                    (cid, tid) -> UdpTrackerPackets.scrape(cid, tid, infoHash.bytes()));
             start(ex);
-            return ex.result.thenApply(UdpTrackerClient::parseScrape);
+            return ex.result.thenApply(body -> decoded(() -> UdpTrackerPackets.scrapeReply(body)));
         });
     }
 
@@ -126,31 +119,13 @@ public final class UdpTrackerClient implements TrackerClient {
         return true;
     }
 
-    static AnnounceResponse parseAnnounce(ByteBuffer body, InetSocketAddress target) {
-        // body starts after action and transaction id
-        if (body.remaining() < 12) {
-            throw new TrackerException("announce response of " + (body.remaining() + 8) + " bytes, expected at least 20");
+    /** A decoded reply, or the codec's complaint as this client's {@link TrackerException}. */
+    private static <T> T decoded(Supplier<T> decoder) {
+        try {
+            return decoder.get();
+        } catch (TrackerResponseException e) {
+            throw new TrackerException(e.getMessage(), e);
         }
-        long interval = body.getInt() & 0xffffffffL;
-        int leechers = body.getInt();
-        int seeders = body.getInt();
-        // The peer format follows the address family of the tracker's socket (BEP 15).
-        int entry = target.getAddress() instanceof Inet4Address ? 6 : 18;
-        byte[] rest = new byte[body.remaining()];
-        body.get(rest);
-        List<InetSocketAddress> peers = CompactPeers.decode(rest, 0, rest.length, entry);
-        return new AnnounceResponse(Duration.ofSeconds(Math.max(1, interval)), null, peers,
-                seeders < 0 ? null : seeders, leechers < 0 ? null : leechers, null, null);
-    }
-
-    static ScrapeResponse parseScrape(ByteBuffer body) {
-        if (body.remaining() < 12) {
-            throw new TrackerException("scrape response of " + (body.remaining() + 8) + " bytes, expected at least 20");
-        }
-        int seeders = body.getInt();
-        int completed = body.getInt();
-        int leechers = body.getInt();
-        return new ScrapeResponse(seeders < 0 ? null : seeders, leechers < 0 ? null : leechers, completed < 0 ? null : completed);
     }
 
     private CompletableFuture<InetSocketAddress> resolve(URI tracker) {
@@ -183,7 +158,7 @@ public final class UdpTrackerClient implements TrackerClient {
                 ex.connectedAt = conn[1];
                 ex.stage = ex.action;
             } else {
-                ex.stage = CONNECT;
+                ex.stage = UdpTrackerPackets.CONNECT;
             }
             send(ex, 0);
         }
@@ -201,8 +176,8 @@ public final class UdpTrackerClient implements TrackerClient {
         ex.tid = tid;
         ex.attempt = attempt;
         ex.deadline = nanoClock.getAsLong() + policy.timeout(attempt).toNanos();
-        if (ex.stage == CONNECT) {
-            ex.packet = ByteBuffer.allocate(16).putLong(PROTOCOL_ID).putInt(CONNECT).putInt(tid).array();
+        if (ex.stage == UdpTrackerPackets.CONNECT) {
+            ex.packet = UdpTrackerPackets.connect(tid);
         } else {
             ex.packet = ex.builder.build(ex.connectionId, tid);
         }
@@ -230,9 +205,9 @@ public final class UdpTrackerClient implements TrackerClient {
                     continue;
                 }
                 int next = ex.attempt + 1;
-                if (ex.stage != CONNECT && now - ex.connectedAt >= CONNECTION_ID_LIFETIME_NANOS) {
+                if (ex.stage != UdpTrackerPackets.CONNECT && now - ex.connectedAt >= CONNECTION_ID_LIFETIME_NANOS) {
                     // The connection id expired while we waited; BEP 15 requires a new connect.
-                    ex.stage = CONNECT;
+                    ex.stage = UdpTrackerPackets.CONNECT;
                     send(ex, next);
                 } else {
                     // Same packet, same transaction id: a late answer to an earlier copy still counts.
@@ -269,12 +244,14 @@ public final class UdpTrackerClient implements TrackerClient {
     }
 
     private void onDatagram(ByteBuffer buf, SocketAddress from) {
-        if (buf.remaining() < 8) {
+        UdpTrackerPackets.Reply reply = UdpTrackerPackets.reply(buf);
+        if (reply == null) {
             ignored.incrementAndGet();
             return;
         }
-        int action = buf.getInt();
-        int tid = buf.getInt();
+        int action = reply.action();
+        int tid = reply.transactionId();
+        ByteBuffer body = reply.body();
         UdpExchange ex = pending.get(tid);
         if (ex == null || !sameEndpoint(ex.target, from)) {
             ignored.incrementAndGet();
@@ -285,23 +262,24 @@ public final class UdpTrackerClient implements TrackerClient {
                 ignored.incrementAndGet();
                 return;
             }
-            if (action == ERROR) {
-                byte[] msg = new byte[Math.min(buf.remaining(), 512)];
-                buf.get(msg);
-                fail(ex, new TrackerException("tracker error: " + new String(msg, StandardCharsets.UTF_8)));
+            if (action == UdpTrackerPackets.ERROR) {
+                fail(ex, new TrackerException("tracker error: " + UdpTrackerPackets.errorMessage(body)));
                 return;
             }
             if (action != ex.stage) {
                 fail(ex, new TrackerException("tracker answered action " + action + " to action " + ex.stage));
                 return;
             }
-            if (ex.stage == CONNECT) {
-                if (buf.remaining() < 8) {
-                    fail(ex, new TrackerException("connect response of " + (buf.remaining() + 8) + " bytes, expected 16"));
+            if (ex.stage == UdpTrackerPackets.CONNECT) {
+                long connectionId;
+                try {
+                    connectionId = UdpTrackerPackets.connectionId(body);
+                } catch (TrackerResponseException e) {
+                    fail(ex, new TrackerException(e.getMessage(), e));
                     return;
                 }
                 long now = nanoClock.getAsLong();
-                ex.connectionId = buf.getLong();
+                ex.connectionId = connectionId;
                 ex.connectedAt = now;
                 connections.put(ex.target, new long[] {ex.connectionId, now});
                 ex.stage = ex.action;
@@ -309,9 +287,9 @@ public final class UdpTrackerClient implements TrackerClient {
                 return;
             }
             pending.remove(tid);
-            ByteBuffer body = ByteBuffer.allocate(buf.remaining());
-            body.put(buf).flip();
-            ex.result.complete(body);
+            ByteBuffer copy = ByteBuffer.allocate(body.remaining());
+            copy.put(body).flip();
+            ex.result.complete(copy);
         }
     }
 

@@ -11,6 +11,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.btda.protocol.dht.Krpc;
+import org.btda.protocol.dht.KrpcMessage;
+import org.btda.protocol.dht.NodeId;
 import org.btda.protocol.metainfo.InfoHash;
 
 /**

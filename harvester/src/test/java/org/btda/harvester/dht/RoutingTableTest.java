@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Random;
+import org.btda.protocol.dht.NodeId;
+import org.btda.protocol.dht.NodeInfo;
 import org.junit.jupiter.api.Test;
 
 class RoutingTableTest {

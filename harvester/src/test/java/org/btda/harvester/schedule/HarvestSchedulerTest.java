@@ -43,7 +43,9 @@ class HarvestSchedulerTest {
             Metainfo fm = m;
             exec.execute(() -> s.add(fm));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (announcesTo(outcomes, tracker.httpAnnounce()) < 4 && System.nanoTime() < deadline) {
+            // Wait for everything asserted below, scrapes included: they run concurrently with the announces.
+            while ((announcesTo(outcomes, tracker.httpAnnounce()) < 4 || !scraped(outcomes, tracker.httpAnnounce())
+                    || !scraped(outcomes, garbage.announceUrl())) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             exec.submit(() -> s.remove(fm.infoHash())).get();
@@ -70,6 +72,10 @@ class HarvestSchedulerTest {
         } finally {
             exec.shutdownNow();
         }
+    }
+
+    private static boolean scraped(List<TrackerOutcome> outcomes, String url) {
+        return outcomes.stream().anyMatch(o -> o.kind() == HarvestKind.SCRAPE && o.tracker().toString().equals(url));
     }
 
     private static long announcesTo(List<TrackerOutcome> outcomes, String url) {

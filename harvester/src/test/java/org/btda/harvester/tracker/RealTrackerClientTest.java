@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 import org.btda.harvester.testing.RealTracker;
 import org.btda.harvester.testing.TestTorrents;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.tracker.AnnounceResponse;
+import org.btda.protocol.tracker.ScrapeResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

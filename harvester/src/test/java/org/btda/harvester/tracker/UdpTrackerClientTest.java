@@ -16,6 +16,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.tracker.AnnounceResponse;
+import org.btda.protocol.tracker.ScrapeResponse;
+import org.btda.protocol.tracker.UdpTrackerPackets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,16 +103,23 @@ class UdpTrackerClientTest {
         client.tick();
     }
 
-    /** Waits until the client's receive thread has handled what was sent (it runs concurrently with the test). */
-    private void settle() throws InterruptedException {
-        Thread.sleep(100);
+    /**
+     * Waits (up to 5 s) until the client's receive thread has dropped {@code count} datagrams in all: it runs
+     * concurrently with the test, so the count is read only once it has got there, however busy the machine is.
+     */
+    private void awaitIgnored(long count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (client.ignoredDatagrams() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(client.ignoredDatagrams()).isEqualTo(count);
     }
 
     @Test
     void retransmitsOnThe15TimesTwoToTheNScheduleAndGivesUpAfterN8() throws Exception {
         CompletableFuture<ScrapeResponse> f = client.scrape(url, IH);
         Packet first = receive();
-        assertThat(first.connectionId()).isEqualTo(UdpTrackerClient.PROTOCOL_ID);
+        assertThat(first.connectionId()).isEqualTo(UdpTrackerPackets.PROTOCOL_ID);
         assertThat(first.action()).isZero();
         for (int n = 0; n <= 8; n++) {
             Duration wait = Duration.ofSeconds(15L << n);
@@ -137,8 +147,7 @@ class UdpTrackerClientTest {
         CompletableFuture<AnnounceResponse> f = client.announce(url, request());
         Packet connect = receive();
         reply(connect, connectReply(connect.tid() + 1, 0xAAAAL)); // wrong transaction id
-        settle();
-        assertThat(client.ignoredDatagrams()).isEqualTo(1);
+        awaitIgnored(1);
         assertNothingArrives();
         reply(connect, connectReply(connect.tid(), 0xBEEFL));
 
@@ -151,7 +160,7 @@ class UdpTrackerClientTest {
         assertThat(announce.data().getShort(96) & 0xffff).as("port").isEqualTo(6881);
         byte[] peers = {127, 0, 0, 1, 0x1f, (byte) 0x90};
         reply(announce, announceReply(announce.tid() ^ 0x5555, 1800, 1, 0, peers)); // wrong transaction id again
-        settle();
+        awaitIgnored(2);
         assertThat(f).isNotDone();
         reply(announce, announceReply(announce.tid(), 1800, 3, 2, peers));
         AnnounceResponse r = f.get(5, TimeUnit.SECONDS);
@@ -212,8 +221,7 @@ class UdpTrackerClientTest {
             byte[] b = connectReply(connect.tid(), 99);
             imposter.send(new DatagramPacket(b, b.length, connect.from()));
         }
-        settle();
-        assertThat(client.ignoredDatagrams()).isEqualTo(1);
+        awaitIgnored(1);
         assertThat(f).isNotDone();
     }
 }

@@ -1,8 +1,6 @@
 package org.btda.protocol.wire;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -10,10 +8,11 @@ import org.btda.protocol.bencode.BDict;
 import org.btda.protocol.bencode.BString;
 import org.btda.protocol.bencode.Bencode;
 import org.btda.protocol.bencode.BencodeLimits;
+import org.btda.protocol.compact.CompactEndpoints;
 
 /**
  * BEP 11 ut_pex: IPv4 ({@code added}, {@code added.f}, {@code dropped}) and IPv6 ({@code added6}, {@code added6.f},
- * {@code dropped6}) compact endpoints merged into two lists. Lenient like real clients: a trailing partial entry is
+ * {@code dropped6}) {@link CompactEndpoints} merged into two lists. Lenient like real clients: a trailing partial entry is
  * ignored, missing flags read as 0; each list is capped at {@link PeerWireLimits#maxPexEntries()}.
  */
 public record PexMessage(List<PexPeer> added, List<InetSocketAddress> dropped) implements PeerMessage {
@@ -41,11 +40,11 @@ public record PexMessage(List<PexPeer> added, List<InetSocketAddress> dropped) i
             throw new IllegalArgumentException("ut_pex payload is not a dictionary");
         }
         List<PexPeer> added = new ArrayList<>();
-        addPeers(added, bytes(dict, "added"), bytes(dict, "added.f"), 4, maxEntries);
-        addPeers(added, bytes(dict, "added6"), bytes(dict, "added6.f"), 16, maxEntries);
+        addPeers(added, bytes(dict, "added"), bytes(dict, "added.f"), CompactEndpoints.IPV4, maxEntries);
+        addPeers(added, bytes(dict, "added6"), bytes(dict, "added6.f"), CompactEndpoints.IPV6, maxEntries);
         List<PexPeer> droppedPeers = new ArrayList<>();
-        addPeers(droppedPeers, bytes(dict, "dropped"), null, 4, maxEntries);
-        addPeers(droppedPeers, bytes(dict, "dropped6"), null, 16, maxEntries);
+        addPeers(droppedPeers, bytes(dict, "dropped"), null, CompactEndpoints.IPV4, maxEntries);
+        addPeers(droppedPeers, bytes(dict, "dropped6"), null, CompactEndpoints.IPV6, maxEntries);
         List<InetSocketAddress> dropped = new ArrayList<>(droppedPeers.size());
         for (PexPeer p : droppedPeers) {
             dropped.add(p.endpoint());
@@ -57,26 +56,15 @@ public record PexMessage(List<PexPeer> added, List<InetSocketAddress> dropped) i
         return dict.get(key) instanceof BString s ? s.bytes() : null;
     }
 
-    private static void addPeers(List<PexPeer> out, byte[] compact, byte[] flags, int addrLen, int maxEntries) {
+    /** Lenient: whole entries only (a trailing partial one is ignored), port 0 kept, the list capped at {@code maxEntries}. */
+    private static void addPeers(List<PexPeer> out, byte[] compact, byte[] flags, int entrySize, int maxEntries) {
         if (compact == null) {
             return;
         }
-        int entry = addrLen + 2;
-        for (int i = 0; i + entry <= compact.length && out.size() < maxEntries; i += entry) {
-            byte[] addr = new byte[addrLen];
-            System.arraycopy(compact, i, addr, 0, addrLen);
-            int port = ((compact[i + addrLen] & 0xff) << 8) | (compact[i + addrLen + 1] & 0xff);
-            int index = i / entry;
+        int entries = CompactEndpoints.wholeEntries(compact.length, entrySize, maxEntries - out.size());
+        for (int index = 0; index < entries; index++) {
             int f = flags != null && index < flags.length ? flags[index] & 0xff : 0;
-            out.add(new PexPeer(new InetSocketAddress(literal(addr), port), f));
-        }
-    }
-
-    private static InetAddress literal(byte[] addr) {
-        try {
-            return InetAddress.getByAddress(addr); // no name lookup for raw bytes
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // only thrown for lengths other than 4/16
+            out.add(new PexPeer(CompactEndpoints.read(compact, index * entrySize, entrySize), f));
         }
     }
 }

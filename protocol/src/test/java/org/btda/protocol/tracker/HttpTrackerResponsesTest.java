@@ -1,11 +1,10 @@
-package org.btda.harvester.tracker;
+package org.btda.protocol.tracker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,11 +69,11 @@ class HttpTrackerResponsesTest {
     @Test
     void truncatedCompactListAndMissingIntervalAreErrors() {
         assertThatThrownBy(() -> HttpTrackerResponses.parseAnnounce(enc(Map.of("interval", 10L, "peers", new byte[7]))))
-                .isInstanceOf(TrackerException.class).hasMessageContaining("not a multiple of 6");
+                .isInstanceOf(TrackerResponseException.class).hasMessageContaining("not a multiple of 6");
         assertThatThrownBy(() -> HttpTrackerResponses.parseAnnounce(enc(Map.of("peers", new byte[6]))))
-                .isInstanceOf(TrackerException.class).hasMessageContaining("interval");
+                .isInstanceOf(TrackerResponseException.class).hasMessageContaining("interval");
         assertThatThrownBy(() -> HttpTrackerResponses.parseAnnounce(enc(Map.of("interval", "soon"))))
-                .isInstanceOf(TrackerException.class).hasMessageContaining("malformed");
+                .isInstanceOf(TrackerResponseException.class).hasMessageContaining("malformed");
     }
 
     @Test
@@ -90,13 +89,5 @@ class HttpTrackerResponsesTest {
         assertThat(s).isEqualTo(new ScrapeResponse(5, 7, 11));
         assertThat(HttpTrackerResponses.parseScrape("d5:filesdee".getBytes(java.nio.charset.StandardCharsets.US_ASCII), ih))
                 .isEqualTo(new ScrapeResponse(0, 0, 0));
-    }
-
-    @Test
-    void scrapeUrlConvention() {
-        assertThat(TrackerUrls.scrapeUrl(URI.create("http://t.example/announce"))).contains(URI.create("http://t.example/scrape"));
-        assertThat(TrackerUrls.scrapeUrl(URI.create("http://t.example/x/announce.php?pk=1"))).contains(URI.create("http://t.example/x/scrape.php?pk=1"));
-        assertThat(TrackerUrls.scrapeUrl(URI.create("http://t.example/a"))).isEmpty();
-        assertThat(TrackerUrls.scrapeUrl(URI.create("http://t.example/announce/x"))).isEmpty();
     }
 }

@@ -1,22 +1,26 @@
-package org.btda.harvester.tracker;
+package org.btda.protocol.tracker;
 
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.btda.common.net.Networks;
 import org.btda.protocol.bencode.BDict;
 import org.btda.protocol.bencode.BString;
 import org.btda.protocol.bencode.Bencode;
 import org.btda.protocol.bencode.BencodeException;
 import org.btda.protocol.bencode.BencodeLimits;
+import org.btda.protocol.compact.CompactEndpoints;
+import org.btda.protocol.compact.CompactFormatException;
 import org.btda.protocol.metainfo.InfoHash;
 
-/** Parses bencoded HTTP tracker answers (BEP 3, 7, 23, 48), with limits: a tracker is untrusted input. */
+/**
+ * Parses bencoded HTTP tracker answers (BEP 3 dictionary model, BEP 7 {@code peers6}, BEP 23 compact peers, BEP 48
+ * scrape), with limits: a tracker is untrusted input. Every failure is a {@link TrackerResponseException}.
+ */
 public final class HttpTrackerResponses {
     /** A response is at most a few hundred kB; depth and item limits keep a hostile one cheap. */
-    static final BencodeLimits LIMITS = new BencodeLimits(16, 1 << 20, 2 << 20, 200_000);
+    public static final BencodeLimits LIMITS = new BencodeLimits(16, 1 << 20, 2 << 20, 200_000);
     private static final int MAX_DICT_PEERS = 50_000;
 
     private HttpTrackerResponses() {}
@@ -25,7 +29,7 @@ public final class HttpTrackerResponses {
         try {
             return parseAnnounce0(decode(body));
         } catch (BencodeException e) {
-            throw new TrackerException("malformed announce response: " + e.getMessage(), e);
+            throw new TrackerResponseException("malformed announce response: " + e.getMessage(), e);
         }
     }
 
@@ -33,30 +37,30 @@ public final class HttpTrackerResponses {
         try {
             return parseScrape0(decode(body), infoHash);
         } catch (BencodeException e) {
-            throw new TrackerException("malformed scrape response: " + e.getMessage(), e);
+            throw new TrackerResponseException("malformed scrape response: " + e.getMessage(), e);
         }
     }
 
     private static AnnounceResponse parseAnnounce0(BDict d) {
         Long interval = d.getLong("interval");
         if (interval == null || interval <= 0) {
-            throw new TrackerException("announce response without a positive 'interval'");
+            throw new TrackerResponseException("announce response without a positive 'interval'");
         }
         Long minInterval = d.getLong("min interval");
         List<InetSocketAddress> peers = new ArrayList<>();
         Object p = d.get("peers");
         if (p instanceof BString s) {
-            peers.addAll(CompactPeers.decode(s.bytes(), 0, s.length(), 6));
+            peers.addAll(compact(s, CompactEndpoints.IPV4));
         } else if (p instanceof List<?> list) {
             peers.addAll(dictPeers(list));
         } else if (p != null) {
-            throw new TrackerException("'peers' is neither a string nor a list");
+            throw new TrackerResponseException("'peers' is neither a string nor a list");
         }
         Object p6 = d.get("peers6");
         if (p6 instanceof BString s) {
-            peers.addAll(CompactPeers.decode(s.bytes(), 0, s.length(), 18));
+            peers.addAll(compact(s, CompactEndpoints.IPV6));
         } else if (p6 != null) {
-            throw new TrackerException("'peers6' is not a string");
+            throw new TrackerResponseException("'peers6' is not a string");
         }
         return new AnnounceResponse(Duration.ofSeconds(interval),
                 minInterval == null || minInterval <= 0 ? null : Duration.ofSeconds(minInterval),
@@ -66,7 +70,7 @@ public final class HttpTrackerResponses {
     private static ScrapeResponse parseScrape0(BDict d, InfoHash infoHash) {
         BDict files = d.getDict("files");
         if (files == null) {
-            throw new TrackerException("scrape response without 'files'");
+            throw new TrackerResponseException("scrape response without 'files'");
         }
         Object entry = files.get(BString.of(infoHash.bytes()));
         if (entry == null) {
@@ -79,7 +83,7 @@ public final class HttpTrackerResponses {
             return new ScrapeResponse(0, 0, 0);
         }
         if (!(entry instanceof BDict f)) {
-            throw new TrackerException("scrape entry is not a dictionary");
+            throw new TrackerResponseException("scrape entry is not a dictionary");
         }
         return new ScrapeResponse(count(f, "complete"), count(f, "incomplete"), count(f, "downloaded"));
     }
@@ -89,26 +93,34 @@ public final class HttpTrackerResponses {
         try {
             o = Bencode.decode(body, LIMITS);
         } catch (BencodeException e) {
-            throw new TrackerException("malformed tracker response: " + e.getMessage(), e);
+            throw new TrackerResponseException("malformed tracker response: " + e.getMessage(), e);
         }
         if (!(o instanceof BDict d)) {
-            throw new TrackerException("tracker response is not a dictionary");
+            throw new TrackerResponseException("tracker response is not a dictionary");
         }
         BString failure = d.getBString("failure reason");
         if (failure != null) {
-            throw new TrackerException("failure reason: " + clip(failure.toString()));
+            throw new TrackerResponseException("failure reason: " + clip(failure.toString()));
         }
         return d;
     }
 
+    private static List<InetSocketAddress> compact(BString s, int entrySize) {
+        try {
+            return CompactEndpoints.decode(s.bytes(), entrySize);
+        } catch (CompactFormatException e) {
+            throw new TrackerResponseException(e.getMessage(), e);
+        }
+    }
+
     private static List<InetSocketAddress> dictPeers(List<?> list) {
         if (list.size() > MAX_DICT_PEERS) {
-            throw new TrackerException("more than " + MAX_DICT_PEERS + " peers");
+            throw new TrackerResponseException("more than " + MAX_DICT_PEERS + " peers");
         }
         List<InetSocketAddress> out = new ArrayList<>(list.size());
         for (Object o : list) {
             if (!(o instanceof BDict peer)) {
-                throw new TrackerException("peer entry is not a dictionary");
+                throw new TrackerResponseException("peer entry is not a dictionary");
             }
             BString ip = peer.getBString("ip");
             Long port = peer.getLong("port");
@@ -117,7 +129,7 @@ public final class HttpTrackerResponses {
             }
             try {
                 // Literals only: a tracker-supplied host name must never trigger a DNS lookup.
-                out.add(new InetSocketAddress(Networks.parseLiteral(ip.toString()), port.intValue()));
+                out.add(new InetSocketAddress(IpLiterals.parse(ip.toString()), port.intValue()));
             } catch (IllegalArgumentException notLiteral) {
                 // skip
             }

@@ -1,4 +1,4 @@
-package org.btda.harvester.dht;
+package org.btda.protocol.dht;
 
 /** A datagram that is not a valid KRPC message (BEP 5); the message says why. Checked: callers must count and drop. */
 public class KrpcException extends Exception {

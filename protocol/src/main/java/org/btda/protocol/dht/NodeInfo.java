@@ -1,4 +1,4 @@
-package org.btda.harvester.dht;
+package org.btda.protocol.dht;
 
 import java.net.InetSocketAddress;
 

@@ -1,4 +1,4 @@
-package org.btda.harvester.tracker;
+package org.btda.protocol.tracker;
 
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -1,9 +1,7 @@
-package org.btda.harvester.dht;
+package org.btda.protocol.dht;
 
 import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import org.btda.protocol.bencode.BDict;
@@ -11,6 +9,7 @@ import org.btda.protocol.bencode.BString;
 import org.btda.protocol.bencode.Bencode;
 import org.btda.protocol.bencode.BencodeException;
 import org.btda.protocol.bencode.BencodeLimits;
+import org.btda.protocol.compact.CompactEndpoints;
 
 /**
  * KRPC codec (BEP 5) over bencode with small limits: a datagram is at most {@link #MAX_PACKET} bytes, nests at most
@@ -24,7 +23,7 @@ public final class Krpc {
     public static final BencodeLimits LIMITS = new BencodeLimits(6, MAX_PACKET, MAX_PACKET, 1024);
     public static final int MAX_TRANSACTION_ID = 16;
     public static final int COMPACT_NODE = 26;
-    public static final int COMPACT_PEER = 6;
+    public static final int COMPACT_PEER = CompactEndpoints.IPV4;
 
     public static final long ERROR_GENERIC = 201;
     public static final long ERROR_SERVER = 202;
@@ -127,36 +126,40 @@ public final class Krpc {
 
     // ---- compact formats --------------------------------------------------------------------------------------------
 
-    /** BEP 5 compact node info (26 bytes each, IPv4). A trailing partial entry is a protocol error. */
+    /**
+     * BEP 5 compact node info: 20-byte id + 6-byte {@link CompactEndpoints} endpoint (IPv4). A trailing partial entry is a
+     * protocol error; port 0 entries are skipped. The packet limit bounds the count (at most 315 in 8 KiB).
+     */
     public static List<NodeInfo> decodeNodes(byte[] compact) throws KrpcException {
         if (compact.length % COMPACT_NODE != 0) {
             throw new KrpcException("nodes length " + compact.length + " is not a multiple of 26");
         }
         List<NodeInfo> out = new ArrayList<>(compact.length / COMPACT_NODE);
         for (int off = 0; off < compact.length; off += COMPACT_NODE) {
-            byte[] id = new byte[NodeId.LENGTH];
-            System.arraycopy(compact, off, id, 0, NodeId.LENGTH);
-            InetSocketAddress a = endpoint(compact, off + NodeId.LENGTH);
-            if (a != null) {
-                out.add(new NodeInfo(NodeId.of(id), a));
+            int at = off + NodeId.LENGTH;
+            if (CompactEndpoints.port(compact, at, COMPACT_PEER) != 0) {
+                byte[] id = new byte[NodeId.LENGTH];
+                System.arraycopy(compact, off, id, 0, NodeId.LENGTH);
+                out.add(new NodeInfo(NodeId.of(id), CompactEndpoints.read(compact, at, COMPACT_PEER)));
             }
         }
         return out;
     }
 
+    /** IPv4 nodes only (BEP 5 {@code nodes}); others are left out. */
     public static byte[] encodeNodes(List<NodeInfo> nodes) {
         List<NodeInfo> v4 = nodes.stream().filter(n -> n.address().getAddress() instanceof Inet4Address).toList();
         byte[] out = new byte[v4.size() * COMPACT_NODE];
         int off = 0;
         for (NodeInfo n : v4) {
             System.arraycopy(n.id().bytes(), 0, out, off, NodeId.LENGTH);
-            writeEndpoint(n.address(), out, off + NodeId.LENGTH);
+            CompactEndpoints.write(n.address(), out, off + NodeId.LENGTH);
             off += COMPACT_NODE;
         }
         return out;
     }
 
-    /** BEP 5 {@code values}: list of 6-byte compact peers; entries of other lengths (IPv6, junk) are skipped. */
+    /** BEP 5 {@code values}: list of 6-byte compact peers; entries of other lengths (IPv6, junk) and port 0 are skipped. */
     public static List<InetSocketAddress> decodeValues(Object values) throws KrpcException {
         if (values == null) {
             return List.of();
@@ -167,42 +170,20 @@ public final class Krpc {
         List<InetSocketAddress> out = new ArrayList<>(list.size());
         for (Object o : list) {
             if (o instanceof BString s && s.length() == COMPACT_PEER) {
-                InetSocketAddress a = endpoint(s.bytes(), 0);
-                if (a != null) {
-                    out.add(a);
+                byte[] b = s.bytes();
+                if (CompactEndpoints.port(b, 0, COMPACT_PEER) != 0) {
+                    out.add(CompactEndpoints.read(b, 0, COMPACT_PEER));
                 }
             }
         }
         return out;
     }
 
+    /** One IPv4 peer for {@code values}. */
     public static byte[] compactPeer(InetSocketAddress a) {
-        byte[] b = new byte[COMPACT_PEER];
-        writeEndpoint(a, b, 0);
-        return b;
-    }
-
-    /** Null for port 0 (unusable). */
-    static InetSocketAddress endpoint(byte[] b, int off) {
-        int port = ((b[off + 4] & 0xff) << 8) | (b[off + 5] & 0xff);
-        if (port == 0) {
-            return null;
-        }
-        try {
-            byte[] ip = {b[off], b[off + 1], b[off + 2], b[off + 3]};
-            return new InetSocketAddress(InetAddress.getByAddress(ip), port); // literal bytes: no DNS
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e); // impossible for 4 bytes
-        }
-    }
-
-    private static void writeEndpoint(InetSocketAddress a, byte[] out, int off) {
-        byte[] ip = a.getAddress().getAddress();
-        if (ip.length != 4) {
+        if (!(a.getAddress() instanceof Inet4Address)) {
             throw new IllegalArgumentException("compact format is IPv4 only: " + a);
         }
-        System.arraycopy(ip, 0, out, off, 4);
-        out[off + 4] = (byte) (a.getPort() >>> 8);
-        out[off + 5] = (byte) a.getPort();
+        return CompactEndpoints.encode(a);
     }
 }

@@ -1,4 +1,4 @@
-package org.btda.harvester.dht;
+package org.btda.protocol.dht;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
