@@ -49,7 +49,7 @@ class EnrichedPeersClickHouseTest {
         String ref = ih + ":pe1";
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
 
-        StreamProcessorService streams = new StreamProcessorService(settings, kafka.bootstrapServers(), tmp, TopologyFixture.vault());
+        StreamProcessorService streams = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), tmp, TopologyFixture.vault());
         ClickHouseSinkService sink = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
         streams.start();
         sink.start();

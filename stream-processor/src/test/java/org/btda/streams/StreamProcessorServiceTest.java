@@ -36,7 +36,7 @@ class StreamProcessorServiceTest {
         EndpointVault vault = TopologyFixture.vault();
 
         try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(kafka)) {
-            StreamProcessorService first = new StreamProcessorService(settings, kafka.bootstrapServers(), Files.createDirectory(tmp.resolve("a")), vault);
+            StreamProcessorService first = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), Files.createDirectory(tmp.resolve("a")), vault);
             first.start();
             try {
                 assertThat(first.awaitRunning(WAIT)).isTrue();
@@ -86,7 +86,7 @@ class StreamProcessorServiceTest {
             }
 
             // a new instance with an EMPTY state dir must restore the per-peer state from the changelogs
-            StreamProcessorService second = new StreamProcessorService(settings, kafka.bootstrapServers(), Files.createDirectory(tmp.resolve("b")), vault);
+            StreamProcessorService second = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), Files.createDirectory(tmp.resolve("b")), vault);
             second.start();
             try {
                 assertThat(second.awaitRunning(WAIT)).isTrue();

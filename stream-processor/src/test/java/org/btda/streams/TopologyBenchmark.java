@@ -132,7 +132,7 @@ public final class TopologyBenchmark {
         TopologyBenchmark b = new TopologyBenchmark(topics, kafka.admin(), producer);
 
         Path stateDir = Files.createDirectory(work.resolve("state"));
-        StreamProcessorService service = new StreamProcessorService(settings, kafka.bootstrapServers(), stateDir, TopologyFixture.vault());
+        StreamProcessorService service = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), stateDir, TopologyFixture.vault());
         service.start();
         if (!service.awaitRunning(Duration.ofSeconds(60))) throw new IllegalStateException("topology not RUNNING: " + service.state());
         for (int t = 0; t < TORRENTS; t++) {
