@@ -6,12 +6,17 @@ import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.Topics;
+import org.btda.events.TorrentRegistered;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +90,20 @@ public final class StreamProcessorService implements AutoCloseable {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /**
+     * The torrent as this instance's global store holds it now; null while it is not loaded yet or the store cannot
+     * be queried yet (starting, rebalancing). Lets a caller wait for the registration instead of guessing a delay.
+     */
+    TorrentRegistered registeredTorrent(String infoHash) {
+        try {
+            ReadOnlyKeyValueStore<String, TorrentRegistered> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    BtdaTopology.TORRENT_STORE, QueryableStoreTypes.<String, TorrentRegistered>keyValueStore()));
+            return store.get(infoHash);
+        } catch (InvalidStateStoreException e) {
+            return null;
+        }
     }
 
     /** Stops and leaves the group, so a replacement instance gets the partitions at once, not after the session timeout. */

@@ -139,7 +139,9 @@ public final class TopologyBenchmark {
             KafkaTestSupport.send(producer, topics.torrents(), infoHash(t), TopologyFixture.torrent(infoHash(t), PIECES, PIECE_LENGTH, true));
         }
         producer.flush();
-        Thread.sleep(1000);       // the global torrent store must hold them before the first discovery
+        for (int t = 0; t < TORRENTS; t++) {       // the global torrent store must hold them before the first discovery
+            KafkaTestSupport.awaitTorrent(service, infoHash(t), Duration.ofSeconds(60));
+        }
 
         b.preload();
         ThreadCpu cpu = new ThreadCpu(-1);
