@@ -9,6 +9,7 @@ import org.btda.evaluator.EvaluatorService;
 import org.btda.harvester.HarvesterService;
 import org.btda.sink.ClickHouseSinkService;
 import org.btda.streams.StreamProcessorService;
+import org.btda.streams.StreamsSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +71,7 @@ public final class ServiceCatalog {
                     ClickHouseSinkService::start));
         }
         Path stateDir = settings.get(Settings.STATE_DIR).resolve("streams");
-        out.add(Adapted.of("stream-processor", () -> new StreamProcessorService(settings, bootstrap, stateDir),
+        out.add(Adapted.of("stream-processor", () -> new StreamProcessorService(StreamsSettings.from(settings), bootstrap, stateDir),
                 StreamProcessorService::start));
         return out;
     }

@@ -8,7 +8,6 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
-import org.btda.common.config.Settings;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.AvroSerde;
@@ -52,16 +51,16 @@ public final class BtdaTopology {
     static final String DISCOVERIES_SINK = "discoveries-sink";
 
     /**
-     * Builds the topology from deployment settings; endpoints are sealed with the deployment secret
-     * ({@code security.secret-file}, created on first start).
+     * Builds the topology; endpoints are sealed with the deployment secret ({@code security.secret-file}, created on
+     * first start).
      */
-    public static Topology build(Settings settings) {
-        EndpointSealer sealer = new EndpointSealer(Secrets.loadOrCreate(settings.secretFile()));
-        return build(StreamsSettings.from(settings), new Topics(settings), new SealerVault(sealer));
+    public static Topology build(StreamsSettings cfg) {
+        return build(cfg, new SealerVault(new EndpointSealer(Secrets.loadOrCreate(cfg.secretFile()))));
     }
 
-    /** Builds the topology with explicit tunables, topic names and sealer (tests, or callers holding the sealer). */
-    public static Topology build(StreamsSettings cfg, Topics topicNames, EndpointVault vault) {
+    /** Builds the topology with an explicit sealer (tests, or callers holding the sealer). */
+    public static Topology build(StreamsSettings cfg, EndpointVault vault) {
+        Topics topicNames = cfg.topics();
         Serde<String> keys = Serdes.String();
         Serde<PeerDiscovered> discovered = AvroSerde.of(PeerDiscovered.class);
         Serde<Observation> observations = AvroSerde.of(Observation.class);

@@ -15,7 +15,6 @@ import org.btda.common.kafka.PeerRefs;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.ContactRequest;
 import org.btda.events.Discovery;
-import org.btda.events.FailureReason;
 import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerDiscovered;
@@ -29,13 +28,15 @@ import org.slf4j.LoggerFactory;
 /**
  * The per-peer state machine. Discoveries and observations of one peer arrive on co-partitioned topics with the
  * same key, so one task owns a peer and every rule below runs single-threaded against its state.
- * Contact requests are issued by a wall-clock punctuation scanning the due store in due-time order.
+ * Contact requests are issued by a wall-clock punctuation scanning the due store in due-time order. When a peer is
+ * contacted is decided by {@link RevisitPolicy}; this class reads and writes the stores and forwards the records.
  */
 final class PeerProcessor implements Processor<String, Object, String, Object> {
     private static final Logger log = LoggerFactory.getLogger(PeerProcessor.class);
     private static final int MAX_TEXT = 256;
 
     private final StreamsSettings cfg;
+    private final RevisitPolicy policy;
     private final EndpointVault vault;
     private ProcessorContext<String, Object> ctx;
     private KeyValueStore<String, PeerState> peers;
@@ -44,6 +45,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     PeerProcessor(StreamsSettings cfg, EndpointVault vault) {
         this.cfg = cfg;
+        this.policy = cfg.revisitPolicy();
         this.vault = vault;
     }
 
@@ -79,14 +81,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         s.sourcesMask |= 1 << d.getSource().ordinal();
         if (s.sealedEndpoint == null) s.sealedEndpoint = vault.seal(d.getEndpoint());
         ctx.forward(new Record<>(key, discoveryRow(d, isNew), now), BtdaTopology.DISCOVERIES_SINK);
-
-        if (s.parked) {                      // a rediscovery says the peer is (again) announcing: try afresh
-            s.parked = false;
-            s.consecutiveFailures = 0;
-            issue(key, s, now, now, 0);
-        } else if (isNew || (!s.scheduled() && s.outstandingRequestId == null && !complete(s))) {
-            issue(key, s, now, now, 0);
-        }
+        apply(key, s, policy.afterDiscovery(s, now), now);
         emitSummary(key, s, now);
     }
 
@@ -107,9 +102,6 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         } else {
             fillTorrent(o.getInfoHash(), s);
         }
-        boolean drives = (o.getRequestId() != null && o.getRequestId().equals(s.outstandingRequestId))
-                || (s.outstandingRequestId == null && !s.scheduled() && !s.parked);
-
         if (o.getSuccess()) {
             s.contacts++;
             Integer pieces = o.getPieces();
@@ -132,40 +124,31 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
                             BtdaTopology.CONFIRMED_SINK);
                 }
             }
-            if (drives) {
-                s.outstandingRequestId = null;
-                s.consecutiveFailures = 0;
-                if (complete(s) || s.sealedEndpoint == null) unschedule(key, s);
-                else schedule(key, s, now + cfg.revisitDelay().toMillis(), 0);
-            }
         } else {
             s.failures++;
-            if (drives) {
-                s.outstandingRequestId = null;
-                onFailure(key, s, o.getFailure(), now);
-            }
         }
+        RevisitPolicy.Decision next = policy.afterObservation(s, o.getRequestId(), o.getSuccess(), o.getFailure(), now);
+        if (next.kind() != RevisitPolicy.Kind.UNCHANGED) s.outstandingRequestId = null;    // answered
+        apply(key, s, next, now);
         emitSummary(key, s, now);
     }
 
-    private void onFailure(String key, PeerState s, FailureReason reason, long now) {
-        if (complete(s)) {                                   // nothing left to learn from a complete peer
-            unschedule(key, s);
-        } else if (reason == FailureReason.DO_NOT_CONTACT) {        // policy says never again: park without a retry
-            park(key, s);
-        } else if (reason == FailureReason.OVERLOADED || reason == FailureReason.STALE_REQUEST) {
-            // the evaluator's fault, not the peer's: retry soon without counting against the peer
-            schedule(key, s, now + cfg.backoffBase().toMillis(), s.nextAttempt);
-        } else {
-            s.consecutiveFailures++;
-            if (s.consecutiveFailures >= cfg.maxFailures()) park(key, s);
-            else schedule(key, s, now + cfg.backoffAfter(s.consecutiveFailures).toMillis(), s.consecutiveFailures);
+    /** Carries out a decision of the {@link RevisitPolicy} on the due store and {@code s} (stored by the caller). */
+    private void apply(String key, PeerState s, RevisitPolicy.Decision d, long now) {
+        s.consecutiveFailures = d.consecutiveFailures();
+        switch (d.kind()) {
+            case CONTACT_NOW -> {
+                s.parked = false;
+                issue(key, s, now, d.at(), d.attempt());
+            }
+            case REVISIT_AT, BACK_OFF_UNTIL -> schedule(key, s, d.at(), d.attempt());
+            case PARK -> {
+                s.parked = true;
+                unschedule(key, s);
+            }
+            case DONE -> unschedule(key, s);
+            case UNCHANGED -> { }
         }
-    }
-
-    private void park(String key, PeerState s) {
-        s.parked = true;
-        unschedule(key, s);
     }
 
     /** Wall-clock punctuation: issues every request whose due time has come, earliest first, bounded per call. */
@@ -179,9 +162,9 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             String key = DueKeys.peerRef(e.key);       // the value is empty (older releases stored the ref again)
             PeerState s = peers.get(key);
             if (s == null || !s.scheduled() || !e.key.equals(DueKeys.of(s.dueAt, key))) continue;    // superseded by a later reschedule
-            long dueAt = s.dueAt;
+            RevisitPolicy.Decision d = policy.due(s);
             s.dueAt = -1;
-            issue(key, s, now, dueAt, s.nextAttempt);
+            issue(key, s, now, d.at(), d.attempt());
             peers.put(key, s);
         }
     }
@@ -202,14 +185,11 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             return;
         }
         TorrentRegistered t = torrents.get(infoHash);
-        if (t != null && !t.getMonitored()) {              // monitoring stopped: no more contacts
-            unschedule(key, s);
-            return;
-        }
-        fillTorrent(infoHash, s);
-        if (s.totalPieces <= 0 || s.sealedEndpoint == null) {   // torrent not registered yet, or nowhere to dial
-            if (s.sealedEndpoint != null) schedule(key, s, now + cfg.torrentWait().toMillis(), attempt);
-            else unschedule(key, s);
+        boolean monitored = t == null || t.getMonitored();     // unknown yet counts as monitored: it may be registered later
+        if (monitored) fillTorrent(t, s);
+        RevisitPolicy.Decision d = policy.beforeContact(s, monitored, now, attempt);
+        if (d.kind() != RevisitPolicy.Kind.CONTACT_NOW) {
+            apply(key, s, d, now);
             return;
         }
         PeerEndpoint endpoint;
@@ -234,7 +214,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
                 .build();
         ctx.forward(new Record<>(key, req, now), BtdaTopology.CONTACTS_SINK);
         s.outstandingRequestId = req.getId();
-        schedule(key, s, now + cfg.revisitDelay().toMillis(), attempt);
+        apply(key, s, policy.afterContact(s, now, attempt), now);
     }
 
     /**
@@ -250,15 +230,15 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     private void fillTorrent(String infoHash, PeerState s) {
         if (s.totalPieces > 0) return;
-        TorrentRegistered t = torrents.get(infoHash);
+        fillTorrent(torrents.get(infoHash), s);
+    }
+
+    private static void fillTorrent(TorrentRegistered t, PeerState s) {
+        if (s.totalPieces > 0) return;
         if (t != null && t.getPieceCount() > 0) {
             s.totalPieces = t.getPieceCount();
             s.pieceLength = t.getPieceLength();
         }
-    }
-
-    private boolean complete(PeerState s) {
-        return s.confirmed() || (s.lastPieces != null && cfg.atOrAbove(s.lastPieces, s.totalPieces));
     }
 
     private void schedule(String key, PeerState s, long dueAt, int attempt) {

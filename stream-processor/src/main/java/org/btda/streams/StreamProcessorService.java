@@ -6,13 +6,17 @@ import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.btda.common.config.Settings;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.Topics;
+import org.btda.events.TorrentRegistered;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,21 +30,16 @@ public final class StreamProcessorService implements AutoCloseable {
 
     private final KafkaStreams streams;
 
-    public StreamProcessorService(Settings settings, String bootstrapServers, Path stateDir) {
-        this(settings, bootstrapServers, stateDir,
-                new SealerVault(new EndpointSealer(Secrets.loadOrCreate(settings.secretFile()))));
+    /** Endpoints are sealed with the deployment secret ({@code cfg.secretFile()}, created on first start). */
+    public StreamProcessorService(StreamsSettings cfg, String bootstrapServers, Path stateDir) {
+        this(cfg, bootstrapServers, stateDir, new SealerVault(new EndpointSealer(Secrets.loadOrCreate(cfg.secretFile()))));
     }
 
     /** With an explicit sealer (tests, or a launcher that already loaded the secret). */
-    public StreamProcessorService(Settings settings, String bootstrapServers, Path stateDir, EndpointVault vault) {
-        this(settings, StreamsSettings.from(settings), bootstrapServers, stateDir, vault);
-    }
-
-    public StreamProcessorService(Settings settings, StreamsSettings cfg, String bootstrapServers, Path stateDir, EndpointVault vault) {
+    public StreamProcessorService(StreamsSettings cfg, String bootstrapServers, Path stateDir, EndpointVault vault) {
         Objects.requireNonNull(stateDir, "stateDir");
-        Topics topics = new Topics(settings);
-        Properties p = properties(settings, topics, bootstrapServers, stateDir);
-        streams = new KafkaStreams(BtdaTopology.build(cfg, topics, vault), p);
+        Properties p = properties(cfg, bootstrapServers, stateDir);
+        streams = new KafkaStreams(BtdaTopology.build(cfg, vault), p);
         // a failed thread (e.g. a fenced producer after a broker hiccup) is replaced instead of stopping the service
         streams.setUncaughtExceptionHandler(e -> {
             log.error("stream thread failed, replacing it", e);
@@ -48,15 +47,15 @@ public final class StreamProcessorService implements AutoCloseable {
         });
     }
 
-    static Properties properties(Settings settings, Topics topics, String bootstrapServers, Path stateDir) {
+    static Properties properties(StreamsSettings cfg, String bootstrapServers, Path stateDir) {
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, topics.prefix() + "stream-processor");
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, cfg.topics().prefix() + "stream-processor");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, Objects.requireNonNull(bootstrapServers, "bootstrapServers"));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         // one thread did not use the second core: at full speed it was busy ~75 % and waited on polls and commits the rest
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.get(Settings.STREAMS_THREADS));
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.get(Settings.KAFKA_REPLICATION_FACTOR));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.threads());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, cfg.replicationFactor());
         // Each exactly-once commit is a transaction: markers on every touched partition (4 outputs + 2 changelogs per
         // task) and a synchronous round trip on the stream thread. At 100 ms this overhead capped the topology well
         // below its target rate (scripts/bench-streams.sh); 1 s keeps end-to-end latency far under the sink's budget.
@@ -91,6 +90,20 @@ public final class StreamProcessorService implements AutoCloseable {
             Thread.sleep(50);
         }
         return false;
+    }
+
+    /**
+     * The torrent as this instance's global store holds it now; null while it is not loaded yet or the store cannot
+     * be queried yet (starting, rebalancing). Lets a caller wait for the registration instead of guessing a delay.
+     */
+    TorrentRegistered registeredTorrent(String infoHash) {
+        try {
+            ReadOnlyKeyValueStore<String, TorrentRegistered> store = streams.store(StoreQueryParameters.fromNameAndType(
+                    BtdaTopology.TORRENT_STORE, QueryableStoreTypes.<String, TorrentRegistered>keyValueStore()));
+            return store.get(infoHash);
+        } catch (InvalidStateStoreException e) {
+            return null;
+        }
     }
 
     /** Stops and leaves the group, so a replacement instance gets the partitions at once, not after the session timeout. */

@@ -1,12 +1,17 @@
 package org.btda.streams;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.Topics;
 
 /**
- * The stream processor's tunables, read once from the deployment settings so the topology code never parses strings.
+ * Everything the stream processor reads from the deployment settings, read once by the launcher ({@link #from}) so
+ * nothing below it (service, topology, processor, policies) parses strings or sees {@link Settings}. Every default
+ * comes from the {@link Settings} registry; the few values without a setting are named in {@link #from}.
  *
+ * @param topics                  topic names ({@code kafka.topic-prefix}) of the inputs and outputs
  * @param revisitDelay            a peer below the threshold (or of unknown completion) is contacted again after this
  * @param backoffBase             first retry after a failed contact waits this long, each further one twice as long
  * @param maxFailures             consecutive failed contacts after which a peer is parked until it is rediscovered
@@ -18,17 +23,23 @@ import org.btda.common.config.Settings;
  * @param maxRequestsPerPunctuate bound on requests issued by one punctuation, so one call never blocks the thread long
  * @param storeAddresses          privacy.store-addresses: the explicit opt-in to keep the plain address of a peer (from
  *                                its observations) in the peer state and the peer summaries; off = never kept
+ * @param threads                 {@code streams.threads}: stream threads sharing the tasks
+ * @param replicationFactor       {@code kafka.replication-factor} of the internal (changelog) topics
+ * @param secretFile              {@code security.secret-file}: the deployment secret that seals endpoints
  */
-public record StreamsSettings(Duration revisitDelay, Duration backoffBase, int maxFailures, double completionThreshold,
-                             Duration speedMinInterval, Duration punctuateInterval, Duration torrentWait,
-                             int maxRequestsPerPunctuate, boolean storeAddresses) {
+public record StreamsSettings(Topics topics, Duration revisitDelay, Duration backoffBase, int maxFailures,
+                              double completionThreshold, Duration speedMinInterval, Duration punctuateInterval,
+                              Duration torrentWait, int maxRequestsPerPunctuate, boolean storeAddresses, int threads,
+                              int replicationFactor, Path secretFile) {
 
     public StreamsSettings {
+        Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(revisitDelay, "revisitDelay");
         Objects.requireNonNull(backoffBase, "backoffBase");
         Objects.requireNonNull(speedMinInterval, "speedMinInterval");
         Objects.requireNonNull(punctuateInterval, "punctuateInterval");
         Objects.requireNonNull(torrentWait, "torrentWait");
+        Objects.requireNonNull(secretFile, "secretFile");
         if (revisitDelay.isNegative() || revisitDelay.isZero()) throw new IllegalArgumentException("revisit.delay must be > 0");
         if (backoffBase.isNegative() || backoffBase.isZero()) throw new IllegalArgumentException("revisit.backoff-base must be > 0");
         if (maxFailures < 0) throw new IllegalArgumentException("revisit.max-failures must be >= 0");
@@ -36,6 +47,8 @@ public record StreamsSettings(Duration revisitDelay, Duration backoffBase, int m
         if (speedMinInterval.isNegative()) throw new IllegalArgumentException("speed.min-interval must be >= 0");
         if (punctuateInterval.isNegative() || punctuateInterval.isZero()) throw new IllegalArgumentException("streams.punctuate-interval must be > 0");
         if (maxRequestsPerPunctuate < 1) throw new IllegalArgumentException("streams.max-requests-per-punctuate must be >= 1");
+        if (threads < 1) throw new IllegalArgumentException("streams.threads must be >= 1");
+        if (replicationFactor < 1) throw new IllegalArgumentException("kafka.replication-factor must be >= 1");
     }
 
     /** The settings' defaults (revisit.delay, revisit.backoff-base, revisit.max-failures, ...). */
@@ -44,49 +57,53 @@ public record StreamsSettings(Duration revisitDelay, Duration backoffBase, int m
     }
 
     /**
-     * Reads the documented keys; punctuation every second and a 30 s wait for unregistered torrents are internal
-     * (a shorter punctuation only costs CPU, a longer one delays requests).
+     * Reads the documented keys; punctuation every second, a 30 s wait for unregistered torrents and at most 10,000
+     * requests per punctuation are internal (a shorter punctuation only costs CPU, a longer one delays requests).
      */
     public static StreamsSettings from(Settings s) {
-        return new StreamsSettings(s.get(Settings.REVISIT_DELAY), s.get(Settings.REVISIT_BACKOFF_BASE),
+        return new StreamsSettings(new Topics(s), s.get(Settings.REVISIT_DELAY), s.get(Settings.REVISIT_BACKOFF_BASE),
                 s.get(Settings.REVISIT_MAX_FAILURES), s.get(Settings.COMPLETION_THRESHOLD), s.speedMinInterval(),
-                Duration.ofSeconds(1), Duration.ofSeconds(30), 10_000, s.get(Settings.PRIVACY_STORE_ADDRESSES));
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 10_000, s.get(Settings.PRIVACY_STORE_ADDRESSES),
+                s.get(Settings.STREAMS_THREADS), s.get(Settings.KAFKA_REPLICATION_FACTOR), s.secretFile());
+    }
+
+    /** The revisit policy's inputs. */
+    public RevisitPolicy revisitPolicy() {
+        return new RevisitPolicy(revisitDelay, backoffBase, maxFailures, completionThreshold, torrentWait);
     }
 
     public StreamsSettings withRevisitDelay(Duration d) {
-        return new StreamsSettings(d, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
+        return new StreamsSettings(topics, d, backoffBase, maxFailures, completionThreshold, speedMinInterval,
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
     }
 
     public StreamsSettings withBackoff(Duration base, int max) {
-        return new StreamsSettings(revisitDelay, base, max, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
+        return new StreamsSettings(topics, revisitDelay, base, max, completionThreshold, speedMinInterval,
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
     }
 
     public StreamsSettings withSpeedMinInterval(Duration d) {
-        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, d, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
+        return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, completionThreshold, d,
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
     }
 
     public StreamsSettings withThreshold(double t) {
-        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, t, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses);
+        return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, t, speedMinInterval,
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
     }
 
     public StreamsSettings withTorrentWait(Duration d) {
-        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, d, maxRequestsPerPunctuate, storeAddresses);
+        return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval,
+                punctuateInterval, d, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
     }
 
     public StreamsSettings withStoreAddresses(boolean store) {
-        return new StreamsSettings(revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval, punctuateInterval, torrentWait, maxRequestsPerPunctuate, store);
-    }
-
-    /** Retry delay after the n-th consecutive failure (n >= 1): base × 2^(n-1), capped so it cannot overflow. */
-    public Duration backoffAfter(int consecutiveFailures) {
-        int shift = Math.min(Math.max(consecutiveFailures - 1, 0), 30);
-        long ms = backoffBase.toMillis();
-        long delay = ms > (Long.MAX_VALUE >> shift) ? Long.MAX_VALUE : ms << shift;
-        return Duration.ofMillis(delay);
+        return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval,
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, store, threads, replicationFactor, secretFile);
     }
 
     /** True when {@code pieces} of {@code total} is at or above the completion threshold. */
     public boolean atOrAbove(int pieces, int total) {
-        return total > 0 && (double) pieces / total >= completionThreshold;
+        return RevisitPolicy.atOrAbove(pieces, total, completionThreshold);
     }
 }

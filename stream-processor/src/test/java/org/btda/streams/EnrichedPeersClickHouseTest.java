@@ -49,7 +49,7 @@ class EnrichedPeersClickHouseTest {
         String ref = ih + ":pe1";
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
 
-        StreamProcessorService streams = new StreamProcessorService(settings, kafka.bootstrapServers(), tmp, TopologyFixture.vault());
+        StreamProcessorService streams = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), tmp, TopologyFixture.vault());
         ClickHouseSinkService sink = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
         streams.start();
         sink.start();
@@ -57,7 +57,7 @@ class EnrichedPeersClickHouseTest {
             assertThat(streams.awaitRunning(WAIT)).isTrue();
             KafkaTestSupport.send(p, topics.torrents(), ih, TopologyFixture.torrent(ih, 100, 16384, true));
             p.flush();
-            Thread.sleep(500);   // the global store must hold the torrent before the discovery arrives
+            KafkaTestSupport.awaitTorrent(streams, ih, WAIT);   // the global store must hold it before the discovery arrives
             KafkaTestSupport.send(p, topics.discovered(), ref, TopologyFixture.discovery(ih, "pe1", PeerSource.TRACKER, 7, Instant.now()));
             p.flush();
             List<ConsumerRecord<String, ContactRequest>> reqs = KafkaTestSupport.readUntil(kafka, topics.contacts(),

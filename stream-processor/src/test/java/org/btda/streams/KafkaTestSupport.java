@@ -3,6 +3,7 @@ package org.btda.streams;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -11,6 +12,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
@@ -43,6 +45,42 @@ public final class KafkaTestSupport {
     public static <T extends SpecificRecord> void send(KafkaProducer<String, byte[]> p, String topic, String key, T value) {
         AvroSerde<T> serde = AvroSerde.of((Class<T>) value.getClass());
         p.send(new ProducerRecord<>(topic, key, serde.serialize(topic, value)));
+    }
+
+    /**
+     * Waits until the running service's global store holds the torrent, so discoveries sent next find it (otherwise
+     * their first request waits the 30 s torrent wait); fails after {@code timeout}.
+     */
+    public static void awaitTorrent(StreamProcessorService service, String infoHash, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (service.registeredTorrent(infoHash) == null) {
+            if (System.nanoTime() > deadline) throw new AssertionError("torrent " + infoHash + " not in the global store after " + timeout);
+            Thread.sleep(20);     // polling interval, not a guess: the loop ends on the condition
+        }
+    }
+
+    /**
+     * Everything committed to the topic up to now (read_committed, up to the end offsets taken at the start): for
+     * asserting that something was NOT written, without waiting an arbitrary time for it not to arrive.
+     */
+    public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> readCommitted(TestKafka kafka, String topic, Class<T> type,
+                                                                                        Duration timeout) {
+        Properties p = KafkaClients.consumer(kafka.bootstrapServers(), "reader-" + UUID.randomUUID(), "test-reader");
+        AvroSerde<T> serde = AvroSerde.of(type);
+        List<ConsumerRecord<String, T>> out = new ArrayList<>();
+        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p, new StringDeserializer(), serde.deserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(topic, timeout).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);     // read_committed: the last stable offsets
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (parts.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
+                if (System.nanoTime() > deadline) throw new AssertionError(topic + " not read to its end offsets " + end + " in " + timeout);
+                for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(200))) out.add(r);
+            }
+        }
+        return out;
     }
 
     /** Reads the topic from the start (read_committed) until {@code done} holds for what was read, or the timeout. */

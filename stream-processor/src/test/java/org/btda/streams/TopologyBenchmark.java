@@ -132,14 +132,16 @@ public final class TopologyBenchmark {
         TopologyBenchmark b = new TopologyBenchmark(topics, kafka.admin(), producer);
 
         Path stateDir = Files.createDirectory(work.resolve("state"));
-        StreamProcessorService service = new StreamProcessorService(settings, kafka.bootstrapServers(), stateDir, TopologyFixture.vault());
+        StreamProcessorService service = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), stateDir, TopologyFixture.vault());
         service.start();
         if (!service.awaitRunning(Duration.ofSeconds(60))) throw new IllegalStateException("topology not RUNNING: " + service.state());
         for (int t = 0; t < TORRENTS; t++) {
             KafkaTestSupport.send(producer, topics.torrents(), infoHash(t), TopologyFixture.torrent(infoHash(t), PIECES, PIECE_LENGTH, true));
         }
         producer.flush();
-        Thread.sleep(1000);       // the global torrent store must hold them before the first discovery
+        for (int t = 0; t < TORRENTS; t++) {       // the global torrent store must hold them before the first discovery
+            KafkaTestSupport.awaitTorrent(service, infoHash(t), Duration.ofSeconds(60));
+        }
 
         b.preload();
         ThreadCpu cpu = new ThreadCpu(-1);

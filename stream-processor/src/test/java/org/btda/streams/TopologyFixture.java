@@ -13,7 +13,6 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.btda.common.config.Settings;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.Topics;
@@ -56,8 +55,8 @@ final class TopologyFixture implements AutoCloseable {
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        Topics topics = new Topics(Settings.defaults());
-        driver = new TopologyTestDriver(BtdaTopology.build(cfg, topics, vault()), p, T0);
+        Topics topics = cfg.topics();
+        driver = new TopologyTestDriver(BtdaTopology.build(cfg, vault()), p, T0);
         var s = Serdes.String();
         torrents = driver.createInputTopic(topics.torrents(), s.serializer(), AvroSerde.of(TorrentRegistered.class).serializer());
         discovered = driver.createInputTopic(topics.discovered(), s.serializer(), AvroSerde.of(PeerDiscovered.class).serializer());
