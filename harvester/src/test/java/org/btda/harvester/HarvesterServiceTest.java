@@ -65,7 +65,7 @@ class HarvesterServiceTest {
         String prefix = TestKafka.uniqueTopic("harv") + ".";
 
         try (HostileHttpServer garbage = new HostileHttpServer(HostileHttpServer.body("this is not bencode".getBytes(StandardCharsets.US_ASCII)));
-             HostileHttpServer silent = new HostileHttpServer(out -> Thread.sleep(10_000))) {
+             HostileHttpServer silent = new HostileHttpServer(HostileHttpServer.SILENT)) {
             // opentracker (whitelist build) must know the info hash at start; the hash does not depend on the
             // trackers (they are outside the info dictionary), so build the torrent first and add the tiers later.
             byte[] draft = TestTorrents.torrent("e2e", List.of(List.of("http://x/announce")));

@@ -43,7 +43,10 @@ class HarvestSchedulerTest {
             Metainfo fm = m;
             exec.execute(() -> s.add(fm));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (announcesTo(outcomes, tracker.httpAnnounce()) < 4 && System.nanoTime() < deadline) {
+            // Wait for everything asserted below (announces and both scrapes), not only the announces: the scrapes run
+            // concurrently and would otherwise be read while still in flight.
+            while (!(announcesTo(outcomes, tracker.httpAnnounce()) >= 4 && scraped(outcomes, tracker.httpAnnounce())
+                    && scraped(outcomes, garbage.announceUrl())) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
             exec.submit(() -> s.remove(fm.infoHash())).get();
@@ -70,6 +73,10 @@ class HarvestSchedulerTest {
         } finally {
             exec.shutdownNow();
         }
+    }
+
+    private static boolean scraped(List<TrackerOutcome> outcomes, String url) {
+        return outcomes.stream().anyMatch(o -> o.kind() == HarvestKind.SCRAPE && o.tracker().toString().equals(url));
     }
 
     private static long announcesTo(List<TrackerOutcome> outcomes, String url) {
