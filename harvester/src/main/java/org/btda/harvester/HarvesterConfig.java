@@ -101,9 +101,4 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
                 s.get(Settings.DHT_ALPHA), s.get(Settings.STATE_DIR).resolve(DhtConfig.STATE_FILE_NAME),
                 DhtConfig.MAINTENANCE_INTERVAL);
     }
-
-    public HarvesterConfig withKafka(KafkaConfig k) {
-        return new HarvesterConfig(k, torrentsDir, scanInterval, magnetsFile, stateDir, secretFile, listenPort, passive,
-                doNotContact, recentPeersWindow, trackerTimeout, udpRetransmitBase, schedule, dht, dhtInterval, magnet);
-    }
 }
