@@ -16,19 +16,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.btda.common.config.Settings;
-import org.btda.common.net.Networks;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.Topics;
-import org.btda.common.net.CidrSet;
 import org.btda.events.codec.EventCodec;
 import org.btda.events.TorrentSource;
-import org.btda.harvester.dht.DhtConfig;
 import org.btda.harvester.dht.DhtNode;
 import org.btda.harvester.magnet.MagnetFileWatcher;
-import org.btda.harvester.magnet.MagnetOptions;
 import org.btda.harvester.magnet.MagnetResolver;
 import org.btda.harvester.schedule.DhtScheduler;
 import org.btda.harvester.schedule.HarvestScheduler;
@@ -58,8 +53,7 @@ public final class HarvesterService implements AutoCloseable {
     /** How long a magnet's peer sources (DHT lookup, tr announces) are awaited before fetching metadata. */
     static final Duration MAGNET_PEER_WAIT = Duration.ofSeconds(10);
 
-    private final Settings settings;
-    private final String bootstrapServers;
+    private final HarvesterConfig config;
     private final HarvesterStats stats = new HarvesterStats();
     private ScheduledExecutorService exec;
     private KafkaProducer<String, byte[]> producer;
@@ -70,9 +64,8 @@ public final class HarvesterService implements AutoCloseable {
     private MagnetResolver resolver;
     private MagnetIntake magnets;
 
-    public HarvesterService(Settings settings, String bootstrapServers) {
-        this.settings = settings;
-        this.bootstrapServers = bootstrapServers;
+    public HarvesterService(HarvesterConfig config) {
+        this.config = config;
     }
 
     public synchronized void start() {
@@ -80,21 +73,20 @@ public final class HarvesterService implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         Clock clock = Clock.systemUTC();
-        PeerKeys keys = new PeerKeys(Secrets.loadOrCreate(settings.secretFile()));
-        identity = ClientIdentity.loadOrCreate(settings.get(Settings.STATE_DIR));
-        Topics topics = new Topics(settings);
-        int listenPort = settings.get(Settings.LISTEN_PORT);
-        PeerFilter filter = new PeerFilter(listenPort, PeerFilter.localAddresses(), CidrSet.parse(settings.get(Settings.DO_NOT_CONTACT)));
-        RecentPeers recent = new RecentPeers(settings.get(Settings.REVISIT_DELAY).toMillis(), MAX_RECENT_PER_TORRENT);
+        PeerKeys keys = new PeerKeys(Secrets.loadOrCreate(config.secretFile()));
+        identity = ClientIdentity.loadOrCreate(config.stateDir());
+        Topics topics = new Topics(config.kafka());
+        int listenPort = config.listenPort();
+        PeerFilter filter = new PeerFilter(listenPort, PeerFilter.localAddresses(), config.doNotContact());
+        RecentPeers recent = new RecentPeers(config.recentPeersWindow().toMillis(), MAX_RECENT_PER_TORRENT);
 
-        producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, "btda-harvester"), new StringSerializer(), new ByteArraySerializer());
+        producer = new KafkaProducer<>(KafkaClients.producer(config.kafka(), "btda-harvester"), new StringSerializer(), new ByteArraySerializer());
         RecordSink sink = this::send;
         HarvestPublisher publisher = new HarvestPublisher(sink, topics, keys, filter, recent, stats, clock);
 
-        Duration timeout = settings.get(Settings.TRACKER_TIMEOUT);
         try {
-            trackers = new TrackerClients(new HttpTrackerClient(timeout),
-                    new UdpTrackerClient(RetransmitPolicy.bep15(settings.get(Settings.TRACKER_UDP_RETRANSMIT_BASE)), null));
+            trackers = new TrackerClients(new HttpTrackerClient(config.trackerTimeout()),
+                    new UdpTrackerClient(RetransmitPolicy.bep15(config.udpRetransmitBase()), null));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open UDP tracker socket", e);
         }
@@ -105,13 +97,13 @@ public final class HarvesterService implements AutoCloseable {
         });
         ex.setRemoveOnCancelPolicy(true);
         exec = ex;
-        SchedulePolicy policy = SchedulePolicy.from(settings);
+        SchedulePolicy policy = config.schedule();
         HarvestScheduler scheduler = new HarvestScheduler(trackers, identity.announceIdentity(listenPort),
                 policy, publisher::outcome, exec, clock);
         DhtScheduler dht = startDht(publisher, listenPort, clock);
         // Torrents that came from a magnet: a .torrent file of the same torrent disappearing must not stop them.
         Set<InfoHash> fromMagnets = new HashSet<>();
-        Path dir = settings.get(Settings.TORRENTS_DIR);
+        Path dir = config.torrentsDir();
         watcher = new TorrentFolderWatcher(dir, new TorrentListener() {
             @Override
             public void registered(Metainfo torrent, Path file) {
@@ -141,13 +133,11 @@ public final class HarvesterService implements AutoCloseable {
                 stats.malformedFiles.incrementAndGet();
             }
         });
-        Optional<Path> magnetFile = settings.get(Settings.MAGNETS_FILE);
+        Optional<Path> magnetFile = config.magnetsFile();
         if (magnetFile.isPresent()) {
-            String bind = settings.get(Settings.EVALUATOR_BIND_ADDRESS);
-            resolver = new MagnetResolver(bind.isBlank() ? MagnetOptions.DEFAULT
-                    : MagnetOptions.DEFAULT.withBindAddress(Networks.parseLiteral(bind)));
+            resolver = new MagnetResolver(config.magnet());
             // Retries start at the scan interval (how quickly the operator wants new input acted on) and double.
-            Duration retryBase = Duration.ofMillis(Math.max(1000, settings.get(Settings.TORRENTS_SCAN_INTERVAL).toMillis()));
+            Duration retryBase = Duration.ofMillis(Math.max(1000, config.scanInterval().toMillis()));
             magnets = new MagnetIntake(new MagnetFileWatcher(magnetFile.get()), resolver, trackers, dht, publisher, filter,
                     identity.announceIdentity(listenPort), policy, retryBase, MAGNET_PEER_WAIT, scheduler::contains, (torrent, magnet) -> {
                         fromMagnets.add(torrent.infoHash());
@@ -160,7 +150,7 @@ public final class HarvesterService implements AutoCloseable {
                         }
                     }, stats, exec, clock);
         }
-        long scan = settings.get(Settings.TORRENTS_SCAN_INTERVAL).toMillis();
+        long scan = config.scanInterval().toMillis();
         exec.scheduleWithFixedDelay(this::scan, 0, Math.max(100, scan), TimeUnit.MILLISECONDS);
         LOG.info("harvester started: peer id {}, torrents from {}, magnets from {}, listen port {}, DHT {}",
                 identity.peerIdText(), dir.toAbsolutePath(), magnetFile.map(Path::toString).orElse("-"), listenPort,
@@ -169,18 +159,18 @@ public final class HarvesterService implements AutoCloseable {
 
     /** The DHT node and its per-torrent lookups, or null when dht.enabled is off. */
     private DhtScheduler startDht(HarvestPublisher publisher, int listenPort, Clock clock) {
-        if (!settings.get(Settings.DHT_ENABLED)) {
+        if (config.dht().isEmpty()) {
             return null;
         }
         try {
-            dhtNode = DhtNode.start(DhtConfig.fromSettings(settings));
+            dhtNode = DhtNode.start(config.dht().get());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the DHT node", e);
         }
         // announce_peer only when we accept incoming peers (passive): otherwise nobody would be listening
-        int announcePort = settings.get(Settings.PASSIVE) && listenPort > 0 ? listenPort : 0;
-        return new DhtScheduler(dhtNode, settings.get(Settings.DHT_INTERVAL), announcePort, publisher::dht, exec, clock);
+        int announcePort = config.passive() && listenPort > 0 ? listenPort : 0;
+        return new DhtScheduler(dhtNode, config.dhtInterval(), announcePort, publisher::dht, exec, clock);
     }
 
     private void scan() {

@@ -31,6 +31,7 @@ import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.common.kafka.TopicSpec;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.events.HarvestKind;
@@ -103,6 +104,7 @@ class HarvesterDhtMagnetTest {
 
     private Settings settings(String prefix, List<String> dhtNodes, int listenPort) {
         return Settings.defaults()
+                .with("kafka.bootstrap-servers", TestKafka.shared().bootstrapServers())
                 .with("kafka.topic-prefix", prefix)
                 .with("kafka.partitions", "1")
                 .with("torrents.dir", tmp.resolve("torrents").toString())
@@ -133,7 +135,7 @@ class HarvesterDhtMagnetTest {
         Files.write(tmp.resolve("torrents/dht-only.torrent"), torrentBytes);
 
         Events ev = new Events(topics);
-        HarvesterService service = new HarvesterService(settings, kafka.bootstrapServers());
+        HarvesterService service = new HarvesterService(HarvesterConfig.from(settings));
         try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
             consumer.subscribe(List.of(topics.torrents(), topics.discovered(), topics.harvestRequests()));
             service.start();
@@ -212,7 +214,7 @@ class HarvesterDhtMagnetTest {
         Files.createDirectories(tmp.resolve("torrents"));
 
         Events ev = new Events(topics);
-        HarvesterService service = new HarvesterService(settings, kafka.bootstrapServers());
+        HarvesterService service = new HarvesterService(HarvesterConfig.from(settings));
         try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
             consumer.subscribe(List.of(topics.torrents(), topics.discovered(), topics.harvestRequests()));
             service.start();
@@ -265,7 +267,7 @@ class HarvesterDhtMagnetTest {
     }
 
     private static Topics createTopics(TestKafka kafka, Settings settings) {
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         for (TopicSpec spec : topics.core()) {
             kafka.createTopic(new NewTopic(spec.name(), 1, (short) 1));
         }

@@ -25,6 +25,7 @@ import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.common.kafka.TopicSpec;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.events.HarvestKind;
@@ -64,7 +65,7 @@ class HarvesterServiceTest {
         String prefix = TestKafka.uniqueTopic("harv") + ".";
 
         try (HostileHttpServer garbage = new HostileHttpServer(HostileHttpServer.body("this is not bencode".getBytes(StandardCharsets.US_ASCII)));
-             HostileHttpServer silent = new HostileHttpServer(out -> Thread.sleep(10_000))) {
+             HostileHttpServer silent = new HostileHttpServer(HostileHttpServer.SILENT)) {
             // opentracker (whitelist build) must know the info hash at start; the hash does not depend on the
             // trackers (they are outside the info dictionary), so build the torrent first and add the tiers later.
             byte[] draft = TestTorrents.torrent("e2e", List.of(List.of("http://x/announce")));
@@ -99,8 +100,9 @@ class HarvesterServiceTest {
                         .with("tracker.interval-cap", "2s")
                         .with("tracker.scrape-interval", "2s")
                         .with("tracker.timeout", "1s")
-                        .with("do-not-contact", "127.0.0.2/32");
-                Topics topics = new Topics(settings);
+                        .with("do-not-contact", "127.0.0.2/32")
+                        .with("kafka.bootstrap-servers", kafka.bootstrapServers());
+                Topics topics = new Topics(KafkaConfig.from(settings));
                 for (TopicSpec spec : topics.core()) {
                     kafka.createTopic(new NewTopic(spec.name(), 1, (short) 1));
                 }
@@ -110,7 +112,7 @@ class HarvesterServiceTest {
                 List<TorrentRegistered> registered = new ArrayList<>();
                 List<ConsumerRecord<String, PeerDiscovered>> discovered = new ArrayList<>();
                 List<HarvestRequest> requests = new ArrayList<>();
-                HarvesterService service = new HarvesterService(settings, kafka.bootstrapServers());
+                HarvesterService service = new HarvesterService(HarvesterConfig.from(settings));
                 try (KafkaConsumer<String, byte[]> consumer = consumer(kafka)) {
                     consumer.subscribe(List.of(topics.torrents(), topics.discovered(), topics.harvestRequests()));
                     service.start();

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.btda.common.config.Settings;
 import org.btda.evaluator.EvaluatorService;
+import org.btda.harvester.HarvesterConfig;
 import org.btda.harvester.HarvesterService;
 import org.btda.sink.ClickHouseSinkService;
 import org.btda.streams.StreamProcessorService;
@@ -81,9 +82,9 @@ public final class ServiceCatalog {
         return List.of(Adapted.of("evaluator", () -> new EvaluatorService(settings, bootstrap), EvaluatorService::start));
     }
 
+    /** The harvester's typed config is built on start(), so that a bad value or DNS lookup fails where it is handled. */
     private static List<Service> harvester(Settings settings) {
-        String bootstrap = settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
-        return List.of(Adapted.of("harvester", () -> new HarvesterService(settings, bootstrap), HarvesterService::start));
+        return List.of(Adapted.of("harvester", () -> new HarvesterService(HarvesterConfig.from(settings)), HarvesterService::start));
     }
 
     /** A service built on start() from a factory, started by a method reference and closed by its own close(). */

@@ -36,6 +36,20 @@ public final class KafkaClients {
         return common(bootstrapServers, clientId);
     }
 
+    public static Properties producer(KafkaConfig config, String clientId) {
+        return producer(config.bootstrapServers(), clientId);
+    }
+
+    public static Properties consumer(KafkaConfig config, String groupId, String clientId) {
+        return consumer(config.bootstrapServers(), groupId, clientId);
+    }
+
+    public static Properties admin(KafkaConfig config, String clientId) {
+        return admin(config.bootstrapServers(), clientId);
+    }
+
+    // Thin delegates for services that still receive Settings: to be removed once all services take KafkaConfig.
+
     public static Properties producer(Settings settings, String clientId) {
         return producer(settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS), clientId);
     }

@@ -17,11 +17,16 @@ public final class Topics {
     private final short replicationFactor;
     private final Duration addressRetention;
 
+    public Topics(KafkaConfig config) {
+        this.prefix = config.topicPrefix();
+        this.partitions = config.partitions();
+        this.replicationFactor = config.replicationFactor();
+        this.addressRetention = config.addressRetention();
+    }
+
+    /** Thin delegate for services that still receive {@link Settings}: to be removed once all services take KafkaConfig. */
     public Topics(Settings settings) {
-        this.prefix = settings.get(Settings.KAFKA_TOPIC_PREFIX);
-        this.partitions = settings.get(Settings.KAFKA_PARTITIONS);
-        this.replicationFactor = settings.get(Settings.KAFKA_REPLICATION_FACTOR).shortValue();
-        this.addressRetention = settings.get(Settings.KAFKA_ADDRESS_RETENTION);
+        this(KafkaConfig.from(settings));
     }
 
     /** Keyed by info hash; TorrentRegistered; compacted. */

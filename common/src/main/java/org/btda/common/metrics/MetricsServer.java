@@ -14,11 +14,10 @@ import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.btda.common.config.Settings;
-import org.btda.common.net.Networks;
 
 /**
  * A tiny HTTP endpoint serving {@code GET /metrics} in the Prometheus text format from a registry. One thread: scrapes
- * are rare and cheap. {@link #shared(Settings)} gives the JVM's one server for {@code metrics.port}, so several
+ * are rare and cheap. {@link #shared(MetricsConfig)} gives the JVM's one server for {@code metrics.port}, so several
  * services of one process ({@code btda local}) share it; it is reference-counted and stops with the last user.
  */
 public final class MetricsServer implements AutoCloseable {
@@ -51,23 +50,26 @@ public final class MetricsServer implements AutoCloseable {
 
     /**
      * The JVM's shared server on {@code metrics.address}:{@code metrics.port} over {@link Metrics#registry()}, started
-     * by the first caller; {@code null} when {@code metrics.port} is 0 (off). Close it once per successful call.
+     * by the first caller; {@code null} when the endpoint is off (port 0). Close it once per successful call.
      */
-    public static MetricsServer shared(Settings settings) {
-        int port = settings.get(Settings.METRICS_PORT);
-        if (port == 0) return null;
+    public static MetricsServer shared(MetricsConfig config) {
+        if (!config.enabled()) return null;
         synchronized (LOCK) {
             if (shared == null) {
                 try {
-                    InetAddress address = Networks.parseLiteral(settings.get(Settings.METRICS_ADDRESS));
-                    shared = new MetricsServer(new InetSocketAddress(address, port), Metrics.registry(), true);
+                    shared = new MetricsServer(new InetSocketAddress(config.address(), config.port()), Metrics.registry(), true);
                 } catch (IOException e) {
-                    throw new IllegalStateException("cannot serve metrics on port " + port + ": " + e.getMessage(), e);
+                    throw new IllegalStateException("cannot serve metrics on port " + config.port() + ": " + e.getMessage(), e);
                 }
             }
             sharedUsers++;
             return shared;
         }
+    }
+
+    /** Thin delegate for services that still receive {@link Settings}: to be removed once all services take MetricsConfig. */
+    public static MetricsServer shared(Settings settings) {
+        return shared(MetricsConfig.from(settings));
     }
 
     public int port() {

@@ -6,13 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.btda.common.config.Settings;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientsTest {
     @Test
     void producerIsIdempotentWithAcksAll() {
-        Properties p = KafkaClients.producer(Settings.defaults().with("kafka.bootstrap-servers", "127.0.0.1:1234"), "h1");
+        Properties p = KafkaClients.producer(KafkaConfig.defaults().withBootstrapServers("127.0.0.1:1234"), "h1");
         assertThat(p).containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1234")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
                 .containsEntry(ProducerConfig.ACKS_CONFIG, "all")

@@ -17,7 +17,7 @@ class TopicsTest {
 
     @Test
     void namesFollowTheDesignWithThePrefix() {
-        Topics t = new Topics(Settings.defaults());
+        Topics t = new Topics(KafkaConfig.defaults());
         assertThat(t.torrents()).isEqualTo("btda.torrents");
         assertThat(t.discovered()).isEqualTo("btda.peers.discovered");
         assertThat(t.harvestRequests()).isEqualTo("btda.harvest.requests");
@@ -25,13 +25,13 @@ class TopicsTest {
         assertThat(t.observations()).isEqualTo("btda.observations");
         assertThat(t.confirmedDownloads()).isEqualTo("btda.confirmed-downloads");
         assertThat(t.out("peers")).isEqualTo("btda.out.peers");
-        Topics test = new Topics(Settings.defaults().with("kafka.topic-prefix", "it7."));
+        Topics test = new Topics(KafkaConfig.defaults().withTopicPrefix("it7."));
         assertThat(test.observations()).isEqualTo("it7.observations");
     }
 
     @Test
     void specsCarryPartitionsRetentionAndCompaction() {
-        Topics t = new Topics(Settings.defaults().with("kafka.partitions", "4").with("kafka.address-retention", "2h"));
+        Topics t = new Topics(KafkaConfig.from(Settings.defaults().with("kafka.partitions", "4").with("kafka.address-retention", "2h")));
         List<TopicSpec> all = t.all();
         assertThat(all).extracting(TopicSpec::name).startsWith(t.torrents(), t.discovered(), t.harvestRequests(),
                 t.contacts(), t.observations(), t.confirmedDownloads());
@@ -48,9 +48,22 @@ class TopicsTest {
     }
 
     @Test
+    void kafkaConfigCarriesTheRegistrysValues() {
+        Settings s = Settings.defaults().with("kafka.bootstrap-servers", "10.0.0.1:9092,10.0.0.2:9092")
+                .with("kafka.partitions", "12").with("kafka.replication-factor", "3")
+                .with("kafka.address-retention", "6h").with("kafka.topic-prefix", "x.");
+        assertThat(KafkaConfig.from(s)).isEqualTo(new KafkaConfig("10.0.0.1:9092,10.0.0.2:9092", 12, (short) 3,
+                Duration.ofHours(6), "x."));
+        KafkaConfig d = KafkaConfig.defaults();
+        assertThat(d.bootstrapServers()).isEqualTo(Settings.KAFKA_BOOTSTRAP_SERVERS.defaultValue());
+        assertThat(d.partitions()).isEqualTo(Settings.KAFKA_PARTITIONS.defaultValue());
+        assertThat(d.topicPrefix()).isEqualTo(Settings.KAFKA_TOPIC_PREFIX.defaultValue());
+    }
+
+    @Test
     void contributorsOnTheClasspathAddTheirTopics() {
         // src/test/resources/META-INF/services lists TestContributor, standing in for the stream-processor.
-        Topics t = new Topics(Settings.defaults());
+        Topics t = new Topics(KafkaConfig.defaults());
         assertThat(t.all()).extracting(TopicSpec::name).contains("btda.out.test-contributor");
         assertThat(t.core()).extracting(TopicSpec::name).doesNotContain("btda.out.test-contributor");
     }
@@ -59,7 +72,7 @@ class TopicsTest {
     void specsCreateRealTopicsWithTheirConfigs() throws Exception {
         TestKafka kafka = TestKafka.shared();
         String prefix = TestKafka.uniqueTopic("topics") + ".";
-        Topics t = new Topics(Settings.defaults().with("kafka.topic-prefix", prefix).with("kafka.partitions", "2"));
+        Topics t = new Topics(KafkaConfig.from(Settings.defaults().with("kafka.topic-prefix", prefix).with("kafka.partitions", "2")));
         for (TopicSpec spec : t.core()) {
             kafka.createTopic(spec.newTopic());
         }

@@ -41,18 +41,28 @@ class MetricsServerTest {
 
     @Test
     void sharedServerIsOffAtPortZeroAndStopsWithItsLastUser() throws Exception {
-        assertThat(MetricsServer.shared(Settings.defaults())).isNull();
+        assertThat(MetricsServer.shared(MetricsConfig.from(Settings.defaults()))).isNull();
         int port;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Settings settings = Settings.defaults().with(Settings.METRICS_PORT, port);
-        MetricsServer a = MetricsServer.shared(settings);
-        MetricsServer b = MetricsServer.shared(settings);
+        MetricsConfig config = MetricsConfig.from(Settings.defaults().with(Settings.METRICS_PORT, port));
+        assertThat(config.address()).isEqualTo(InetAddress.getByName(Settings.METRICS_ADDRESS.defaultValue()));
+        MetricsServer a = MetricsServer.shared(config);
+        MetricsServer b = MetricsServer.shared(config);
         assertThat(b).isSameAs(a);
         a.close();
         assertThat(get(port, "/metrics").statusCode()).isEqualTo(200); // b still uses it
         b.close();
         assertThatThrownBy(() -> get(port, "/metrics")).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void anUnusedAddressIsNotValidatedButAUsedOneIs() {
+        // metrics.address was only parsed when metrics.port turned the endpoint on; MetricsConfig keeps that.
+        Settings badAddress = Settings.defaults().with(Settings.METRICS_ADDRESS, "localhost");
+        assertThat(MetricsConfig.from(badAddress).enabled()).isFalse();
+        assertThatThrownBy(() -> MetricsConfig.from(badAddress.with(Settings.METRICS_PORT, 9400)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -3,7 +3,6 @@ package org.btda.harvester.dht;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.btda.common.config.Settings;
 
@@ -21,6 +20,8 @@ import org.btda.common.config.Settings;
 public record DhtConfig(InetSocketAddress bind, List<InetSocketAddress> bootstrap, int maxQueriesPerSecond,
         Duration queryTimeout, int alpha, Path stateFile, Duration maintenanceInterval) {
     public static final String STATE_FILE_NAME = "dht.state";
+    /** Not a setting: refreshing buckets and saving the table once a minute is cheap and nobody needs to tune it. */
+    public static final Duration MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
 
     public DhtConfig {
         bootstrap = List.copyOf(bootstrap);
@@ -29,9 +30,14 @@ public record DhtConfig(InetSocketAddress bind, List<InetSocketAddress> bootstra
         }
     }
 
-    /** Loopback-friendly defaults for tests and embedding: no persistence, 1000 q/s, 2 s timeout, alpha 4. */
+    /**
+     * A node on {@code bind} with the registry's defaults for rate, query timeout and alpha (dht.max-queries-per-second,
+     * dht.query-timeout, dht.alpha), not persisted; for tests and embedding. Tests that want other values say so with
+     * the {@code with...} methods. The service's config comes from {@code HarvesterConfig.from(Settings)}.
+     */
     public static DhtConfig of(InetSocketAddress bind, List<InetSocketAddress> bootstrap) {
-        return new DhtConfig(bind, bootstrap, 1000, Duration.ofSeconds(2), 4, null, Duration.ofMinutes(1));
+        return new DhtConfig(bind, bootstrap, Settings.DHT_MAX_QUERIES_PER_SECOND.defaultValue(),
+                Settings.DHT_QUERY_TIMEOUT.defaultValue(), Settings.DHT_ALPHA.defaultValue(), null, MAINTENANCE_INTERVAL);
     }
 
     public DhtConfig withStateFile(Path file) {
@@ -44,24 +50,5 @@ public record DhtConfig(InetSocketAddress bind, List<InetSocketAddress> bootstra
 
     public DhtConfig withQueryTimeout(Duration timeout) {
         return new DhtConfig(bind, bootstrap, maxQueriesPerSecond, timeout, alpha, stateFile, maintenanceInterval);
-    }
-
-    public static DhtConfig fromSettings(Settings s) {
-        String host = s.get(Settings.DHT_BIND_ADDRESS);
-        InetSocketAddress bind = host.isEmpty() ? new InetSocketAddress(s.get(Settings.DHT_PORT))
-                : new InetSocketAddress(host, s.get(Settings.DHT_PORT));
-        List<InetSocketAddress> boot = new ArrayList<>();
-        for (String hp : s.get(Settings.DHT_BOOTSTRAP)) {
-            int colon = hp.lastIndexOf(':');
-            if (colon <= 0) {
-                throw new IllegalArgumentException("dht.bootstrap entry is not host:port: " + hp);
-            }
-            InetSocketAddress a = new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
-            if (!a.isUnresolved()) {
-                boot.add(a);
-            }
-        }
-        return new DhtConfig(bind, boot, s.get(Settings.DHT_MAX_QUERIES_PER_SECOND), s.get(Settings.DHT_QUERY_TIMEOUT),
-                s.get(Settings.DHT_ALPHA), s.get(Settings.STATE_DIR).resolve(STATE_FILE_NAME), Duration.ofMinutes(1));
     }
 }

@@ -2,10 +2,9 @@ package org.btda.harvester.schedule;
 
 import java.time.Duration;
 import java.util.Optional;
-import org.btda.common.config.Settings;
 
 /**
- * Timing rules for announces and scrapes.
+ * Timing rules for announces and scrapes; built from the tracker.* settings by {@code HarvesterConfig.from}.
  *
  * @param defaultInterval used when a tracker gives no interval
  * @param floor {@code tracker.min-interval}: we never announce more often than this...
@@ -15,13 +14,11 @@ import org.btda.common.config.Settings;
  */
 public record SchedulePolicy(Duration defaultInterval, Duration floor, Optional<Duration> cap, Duration scrapeInterval,
         Duration backoffBase, Duration maxBackoff, int numWant) {
-    public static final Duration DEFAULT_BACKOFF_BASE = Duration.ofSeconds(15);
-
-    public static SchedulePolicy from(Settings s) {
-        return new SchedulePolicy(s.get(Settings.TRACKER_INTERVAL), s.get(Settings.TRACKER_MIN_INTERVAL),
-                s.get(Settings.TRACKER_INTERVAL_CAP), s.get(Settings.TRACKER_SCRAPE_INTERVAL), DEFAULT_BACKOFF_BASE,
-                s.get(Settings.TRACKER_MAX_BACKOFF), s.get(Settings.TRACKER_NUMWANT));
-    }
+    /**
+     * First retry delay after a tracker failure. Not a setting (only tracker.max-backoff is): a failing tracker is
+     * retried after 15 s, 30 s, 1 min, ... which suits every tracker we have seen.
+     */
+    public static final Duration BACKOFF_BASE = Duration.ofSeconds(15);
 
     /** The wait until the next announce: the tracker's interval, at least its min interval and our floor, at most the cap. */
     public Duration announceInterval(Duration trackerInterval, Duration trackerMinInterval) {

@@ -81,7 +81,7 @@ class DhtInteropTest {
         assertThat(swarmNodes).hasSize(8);
 
         // bootstrapped from one third-party node only
-        btda = DhtNode.start(DhtConfig.of(new InetSocketAddress("127.63.0.1", 0), List.of(swarmNodes.get(1))));
+        btda = DhtNode.start(LoopbackDht.config(new InetSocketAddress("127.63.0.1", 0), List.of(swarmNodes.get(1))));
         assertThat(btda.bootstrap().get(15, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(6);
 
         LookupResult found = btda.lookup(HASH1).get(15, TimeUnit.SECONDS);

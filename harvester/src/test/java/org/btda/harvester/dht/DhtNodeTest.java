@@ -42,10 +42,10 @@ class DhtNodeTest {
 
     /** A network of {@code count} nodes: node 0 seeds everyone, then every node bootstraps again to learn the rest. */
     private List<DhtNode> network(int count) throws Exception {
-        DhtNode first = start(DhtConfig.of(addr(0), List.of()));
+        DhtNode first = start(LoopbackDht.config(addr(0), List.of()));
         List<DhtNode> net = new ArrayList<>(List.of(first));
         for (int i = 1; i < count; i++) {
-            net.add(start(DhtConfig.of(addr(i), List.of(first.localAddress()))));
+            net.add(start(LoopbackDht.config(addr(i), List.of(first.localAddress()))));
         }
         for (DhtNode n : net) {
             n.bootstrap().get(10, TimeUnit.SECONDS);
@@ -73,7 +73,7 @@ class DhtNodeTest {
 
     @Test
     void hostilePacketsAreCountedAndDropped() throws Exception {
-        DhtNode node = start(DhtConfig.of(addr(20), List.of()).withQueryTimeout(Duration.ofSeconds(5)));
+        DhtNode node = start(LoopbackDht.config(addr(20), List.of()).withQueryTimeout(Duration.ofSeconds(5)));
         InetSocketAddress nodeAddr = node.localAddress();
         try (DatagramSocket target = new DatagramSocket(new InetSocketAddress("127.47.0.1", 0));
                 DatagramSocket spoofer = new DatagramSocket(new InetSocketAddress("127.47.0.2", 0))) {
@@ -116,7 +116,7 @@ class DhtNodeTest {
 
     @Test
     void tokenFromGetPeersAllowsAnnounceOnlyFromSameAddress() throws Exception {
-        DhtNode node = start(DhtConfig.of(addr(21), List.of()));
+        DhtNode node = start(LoopbackDht.config(addr(21), List.of()));
         NodeId me = NodeId.random();
         byte[] hash = NodeId.random().bytes();
         try (DatagramSocket a = new DatagramSocket(new InetSocketAddress("127.48.0.1", 0));
@@ -143,7 +143,7 @@ class DhtNodeTest {
     void restartResumesFromSavedTableWithoutBootstrapNodes(@TempDir Path dir) throws Exception {
         List<DhtNode> net = network(10);
         Path state = dir.resolve(DhtConfig.STATE_FILE_NAME);
-        DhtConfig cfg = DhtConfig.of(addr(30), List.of(net.get(5).localAddress())).withStateFile(state);
+        DhtConfig cfg = LoopbackDht.config(addr(30), List.of(net.get(5).localAddress())).withStateFile(state);
         DhtNode first = start(cfg);
         first.bootstrap().get(10, TimeUnit.SECONDS);
         assertThat(first.routingTableSize()).isGreaterThanOrEqualTo(8);
@@ -152,7 +152,7 @@ class DhtNodeTest {
         assertThat(Files.size(state)).isGreaterThan(26 * 8);
 
         // no bootstrap nodes this time: only the saved table can bring it back
-        DhtNode second = start(new DhtConfig(cfg.bind(), List.of(), 1000, Duration.ofSeconds(2), 4, state,
+        DhtNode second = start(new DhtConfig(cfg.bind(), List.of(), LoopbackDht.RATE, LoopbackDht.QUERY_TIMEOUT, 4, state,
                 Duration.ofMinutes(1)));
         assertThat(second.id()).isEqualTo(id);
         assertThat(second.bootstrap().get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(8);
@@ -165,7 +165,7 @@ class DhtNodeTest {
     @Test
     void rateLimitPacesQueries() throws Exception {
         List<DhtNode> net = network(3);
-        DhtNode slow = start(DhtConfig.of(addr(31), List.of(net.get(0).localAddress())).withRate(20));
+        DhtNode slow = start(LoopbackDht.config(addr(31), List.of(net.get(0).localAddress())).withRate(20));
         slow.bootstrap().get(10, TimeUnit.SECONDS);
         long before = slow.counters().queriesSent();
         long t0 = System.nanoTime();

@@ -77,7 +77,7 @@ class LibtorrentDhtInteropTest {
         }
         assertThat(swarmNodes).hasSize(8);
 
-        btda = DhtNode.start(DhtConfig.of(new InetSocketAddress("127.63.0.2", 0), List.of(swarmNodes.get(1))));
+        btda = DhtNode.start(LoopbackDht.config(new InetSocketAddress("127.63.0.2", 0), List.of(swarmNodes.get(1))));
         assertThat(btda.bootstrap().get(15, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(6);
         InetSocketAddress btdaAddr = btda.localAddress();
 

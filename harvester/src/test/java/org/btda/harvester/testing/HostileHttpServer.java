@@ -21,6 +21,12 @@ public final class HostileHttpServer implements AutoCloseable {
         void respond(OutputStream out) throws IOException, InterruptedException;
     }
 
+    /**
+     * Never answers: blocks until {@link #close()} (which interrupts it). A client can only get out by its own timeout,
+     * however slow the machine, where a fixed sleep would end on its own and race the timeout under test.
+     */
+    public static final Behaviour SILENT = out -> new java.util.concurrent.CountDownLatch(1).await();
+
     private final ServerSocket server;
     private final Thread thread;
     private final List<Socket> open = new ArrayList<>();
@@ -84,6 +90,7 @@ public final class HostileHttpServer implements AutoCloseable {
     @Override
     public void close() throws IOException {
         server.close();
+        thread.interrupt(); // ends a SILENT behaviour
         synchronized (open) {
             for (Socket s : open) {
                 s.close();

@@ -12,6 +12,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.launcher.Service;
 import org.btda.launcher.ServiceCatalog;
@@ -111,7 +112,7 @@ public final class LocalStack implements AutoCloseable {
         settings = settings.with(Settings.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
 
         try (Admin admin = Admin.create(kafka.clientConfig())) {
-            createdTopics = TopicBootstrap.ensure(admin, new Topics(settings));
+            createdTopics = TopicBootstrap.ensure(admin, new Topics(KafkaConfig.from(settings)));
         }
 
         String url = settings.get(Settings.CLICKHOUSE_URL);

@@ -16,6 +16,7 @@ import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.TopicSpec;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,7 @@ class LocalStackTest {
                 // An empty torrents dir and no DHT (the default): the harvester runs but contacts nobody.
                 .set(Settings.TORRENTS_DIR.key(), Files.createDirectories(stateDir.resolve("torrents")).toString())
                 .build();
-        List<String> expectedTopics = new Topics(settings).all().stream().map(TopicSpec::name).toList();
+        List<String> expectedTopics = new Topics(KafkaConfig.from(settings)).all().stream().map(TopicSpec::name).toList();
         int httpPort;
         try (LocalStack stack = LocalStack.start(settings, Map.of(), false)) {
             assertThat(stack.bootstrapServers()).startsWith("127.0.0.1:");

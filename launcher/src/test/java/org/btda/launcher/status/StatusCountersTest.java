@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 import org.btda.common.config.Settings;
+import org.btda.harvester.HarvesterConfig;
 import org.btda.harvester.HarvesterService;
 import org.btda.launcher.Service;
 import org.btda.launcher.local.TestClickHouse;
@@ -48,7 +49,7 @@ class StatusCountersTest {
     @Test
     void figuresComeFromTheServicesCountersAndMissingServicesAreUnknown() {
         Settings settings = Settings.builder().set(Settings.STATE_DIR.key(), dir.toString()).build();
-        HarvesterService harvester = new HarvesterService(settings, "127.0.0.1:1");
+        HarvesterService harvester = new HarvesterService(HarvesterConfig.from(settings.with(Settings.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:1")));
         harvester.stats().torrentsRegistered.addAndGet(5);
         harvester.stats().torrentsUnregistered.addAndGet(2);
         ClickHouseSinkService sink = new ClickHouseSinkService(settings, "127.0.0.1:1", "jdbc:clickhouse://127.0.0.1:1");
