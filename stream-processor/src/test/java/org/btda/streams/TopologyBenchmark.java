@@ -41,6 +41,7 @@ import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerDiscovered;
 import org.btda.events.PeerSource;
+import org.btda.sink.BenchRun;
 import org.btda.sink.ClickHouseSinkService;
 import org.btda.sink.clickhouse.LocalClickHouse;
 import org.rocksdb.ColumnFamilyDescriptor;

@@ -1,4 +1,4 @@
-package org.btda.streams;
+package org.btda.sink;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,15 +21,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
-import org.btda.common.kafka.TopicSpec;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerSource;
 import org.btda.events.PeerSummary;
-import org.btda.sink.ClickHouseSink;
-import org.btda.sink.ClickHouseSinkService;
 import org.btda.sink.clickhouse.LocalClickHouse;
 
 /**
@@ -111,7 +108,7 @@ public final class SinkBenchmark {
                 .with("clickhouse.flush-interval", System.getProperty("bench.flush-interval", "1s"));
         String batch = System.getProperty("bench.batch-size");
         if (batch != null) s = s.with("clickhouse.batch-size", batch);
-        for (TopicSpec spec : new Topics(s).all()) kafka.createTopic(spec.newTopic());
+        SinkKafka.createTopics(kafka, new Topics(s));
         return s;
     }
 
@@ -257,7 +254,7 @@ public final class SinkBenchmark {
                 .setVersion(version).setClient("Transmission 4.0.5").build();
         String ref = ih + ":" + BenchRun.peerKey(peer);
         send(topics.observations(), ref, OBS.serialize(null, o));
-        send(StreamTopics.outPeers(topics), ref, PEER.serialize(null, s));
+        send(topics.outPeers(), ref, PEER.serialize(null, s));
         return id;
     }
 

@@ -34,7 +34,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.Topics;
-import org.btda.streams.StreamTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,8 +111,8 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
         tables.put(topics.observations(), SinkTable.observations());
         tables.put(topics.harvestRequests(), SinkTable.harvestRequests());
         tables.put(topics.confirmedDownloads(), SinkTable.confirmedDownloads());
-        tables.put(StreamTopics.outPeers(topics), SinkTable.peers());
-        tables.put(StreamTopics.outDiscoveries(topics), SinkTable.discoveries());
+        tables.put(topics.outPeers(), SinkTable.peers());
+        tables.put(topics.outDiscoveries(), SinkTable.discoveries());
         tables.put(topics.evaluatorStats(), SinkTable.evaluatorStats());
         for (SinkTable t : tables.values()) byTable.put(t.table(), t);
         batchSize = settings.get(Settings.CLICKHOUSE_BATCH_SIZE);
