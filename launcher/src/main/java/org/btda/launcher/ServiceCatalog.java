@@ -8,6 +8,7 @@ import org.btda.common.config.Settings;
 import org.btda.evaluator.EvaluatorService;
 import org.btda.harvester.HarvesterService;
 import org.btda.sink.ClickHouseSinkService;
+import org.btda.sink.SinkConfig;
 import org.btda.streams.StreamProcessorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,7 +67,7 @@ public final class ServiceCatalog {
         if (url.isBlank()) {
             LOG.warn("clickhouse.url is empty: the stream-processor runs without its ClickHouse sink");
         } else {
-            out.add(Adapted.of("clickhouse-sink", () -> new ClickHouseSinkService(settings, bootstrap, url),
+            out.add(Adapted.of("clickhouse-sink", () -> new ClickHouseSinkService(SinkConfig.from(settings)),
                     ClickHouseSinkService::start));
         }
         Path stateDir = settings.get(Settings.STATE_DIR).resolve("streams");

@@ -49,7 +49,7 @@ class ClickHouseSinkTest {
         String ih = hex(20);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(1));
 
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
         try (KafkaProducer<String, byte[]> p = SinkKafka.producer(kafka)) {
             SinkKafka.send(p, topics.torrents(), ih, torrent(ih, t0));
@@ -147,7 +147,7 @@ class ClickHouseSinkTest {
         List<Long> committed = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> violations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
         try (Connection c = ch.connect(); Statement st = c.createStatement()) {
             service.sink().onCommit(offsets -> offsets.forEach((tp, o) -> {

@@ -47,7 +47,7 @@ class EnrichmentAndStatsSinkTest {
                 .setSuccessesTotal(8).setFailuresTotal(2).setFailedFirstTotal(1).setFailedLaterTotal(1).setObservationsTotal(12)
                 .setDroppedTotal(0).setIncomingEvaluatedTotal(2).setIncomingRefusedTotal(5).setUniqueIncomingPeers(2).build();
 
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
         try (KafkaProducer<String, byte[]> p = SinkKafka.producer(kafka)) {
             SinkKafka.send(p, topics.observations(), ih + ":pk1", plain);

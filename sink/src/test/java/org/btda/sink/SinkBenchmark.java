@@ -124,7 +124,7 @@ public final class SinkBenchmark {
         log("produced %,d observations + %,d peer summaries in %.1f s, errors %d", RECORDS, RECORDS, (System.nanoTime() - t0) / 1e9,
                 b.sendErrors.get());
 
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         Map<String, Long> phaseStart = serverEvents(ch);
         cpu.mark();
         service.start();
@@ -171,7 +171,7 @@ public final class SinkBenchmark {
     private static void latency(TestKafka kafka, LocalClickHouse ch, KafkaProducer<String, byte[]> producer) throws Exception {
         Settings settings = settings(kafka, "sbl.");
         SinkBenchmark b = new SinkBenchmark(producer, new Topics(settings));
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
         Thread.sleep(3000);          // consumer group joined: the first samples do not measure the join
         Map<String, Long> phaseStart = serverEvents(ch);
