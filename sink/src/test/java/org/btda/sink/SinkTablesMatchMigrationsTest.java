@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The column declarations of {@link SinkTable} against the schema sql/migrations builds: every migration applied to a
- * fresh ClickHouse, then each table's columns (name and type, as system.columns spells them) must be exactly what the
- * sink writes. A migration that adds, drops, renames or retypes a column without the matching SinkTable change (or the
+ * fresh ClickHouse, then each table's columns (name, type as system.columns spells it, and order) must be exactly what
+ * the sink writes. A migration that adds, drops, renames or retypes a column without the matching SinkTable change (or the
  * other way round) fails here at build time, not at the sink's start in production. See
  * docs/recipes/add-a-clickhouse-column.md.
  */
@@ -60,6 +60,10 @@ class SinkTablesMatchMigrationsTest {
                     if (!declared.containsKey(e.getKey())) {
                         mismatches.add(t.table() + "." + e.getKey() + ": " + e.getValue() + " in the migrations, not declared in SinkTable");
                     }
+                }
+                // same order too, so SinkTable reads like the table it fills (inserts name their columns either way)
+                if (declared.keySet().equals(migrated.keySet()) && !List.copyOf(declared.keySet()).equals(List.copyOf(migrated.keySet()))) {
+                    mismatches.add(t.table() + ": declared in the order " + declared.keySet() + ", the table has " + migrated.keySet());
                 }
             }
         }
