@@ -5,28 +5,43 @@
 # local ClickHouse (scripts/clickhouse.sh), and the state size per peer. Loopback only; bounded (stops at 10 min).
 #
 #   scripts/bench-streams.sh          the topology benchmark (~8.5 min)
-#   scripts/bench-streams.sh sink     the ClickHouse sink alone (org.btda.streams.SinkBenchmark, < 5 min): rows/s from
-#                                     pre-produced topics, then latency at a fixed rate (-Dbench.sink.* to resize)
+#   scripts/bench-streams.sh sink     the ClickHouse sink alone (org.btda.sink.SinkBenchmark in sink's test sources,
+#                                     < 5 min): rows/s from pre-produced topics, then latency at a fixed rate
+#                                     (-Dbench.sink.* to resize)
 # Environment: HEAP (4g) BTDA_TARGET (target-sbench) JFR (set to a file path to record a flight recording)
 #              JAVA_OPTS (extra, e.g. -Dbench.peers=200000 -Dbench.throughput-seconds=30 -Dbench.latency-seconds=0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MAIN=org.btda.streams.TopologyBenchmark
-[[ "${1:-}" == "sink" ]] && MAIN=org.btda.streams.SinkBenchmark
+MODULE=stream-processor
+if [[ "${1:-}" == "sink" ]]; then MAIN=org.btda.sink.SinkBenchmark; MODULE=sink; fi
 HEAP=${HEAP:-4g}
 TARGET=${BTDA_TARGET:-target-sbench}
 WORK=$(mktemp -d /tmp/btda-sbench-build.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-echo "building (target dir $TARGET)..."
-mvn -B -q -o -Dbtda.target="$TARGET" -pl stream-processor -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log"; exit 1; }
-CP="$PWD/stream-processor/$TARGET/test-classes:$PWD/stream-processor/$TARGET/classes:$(cat "$WORK/cp.txt")"
+# Offline first (fast, no network); on a fresh clone the local Maven repository may lack a dependency or the
+# dependency plugin itself, so the build is retried online, and a failure prints Maven's own words.
+build() {
+    mvn -B -q "$@" -Dbtda.target="$TARGET" -pl "$MODULE" -am test-compile dependency:build-classpath \
+        -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/build.log" 2>&1
+}
+echo "building $MODULE (target dir $TARGET)..."
+if ! build -o; then
+    echo "offline build failed (a dependency or Maven plugin is not in the local repository yet); retrying online..."
+    if ! build; then
+        cat "$WORK/build.log"
+        echo "bench-streams: the build failed (log above); without network access, run scripts/setup.sh first" >&2
+        exit 1
+    fi
+fi
+[[ -s "$WORK/cp.txt" ]] || { cat "$WORK/build.log"; echo "bench-streams: Maven wrote no classpath ($WORK/cp.txt)" >&2; exit 1; }
+CP="$PWD/$MODULE/$TARGET/test-classes:$PWD/$MODULE/$TARGET/classes:$(cat "$WORK/cp.txt")"
 
 JFR_OPTS=()
 [[ -n "${JFR:-}" ]] && JFR_OPTS=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
 # shellcheck disable=SC2086
 java -Xms"$HEAP" -Xmx"$HEAP" -XX:+UseG1GC -Djava.io.tmpdir=/tmp -Dbtda.root="$PWD" \
-    -Dlogback.configurationFile="$PWD/stream-processor/src/test/resources/logback-test.xml" \
+    -Dlogback.configurationFile="$PWD/$MODULE/src/test/resources/logback-test.xml" \
     "${JFR_OPTS[@]}" ${JAVA_OPTS:-} -cp "$CP" "$MAIN"

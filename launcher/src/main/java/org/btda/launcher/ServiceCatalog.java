@@ -9,6 +9,7 @@ import org.btda.evaluator.EvaluatorService;
 import org.btda.harvester.HarvesterConfig;
 import org.btda.harvester.HarvesterService;
 import org.btda.sink.ClickHouseSinkService;
+import org.btda.sink.SinkConfig;
 import org.btda.streams.StreamProcessorService;
 import org.btda.streams.StreamsSettings;
 import org.slf4j.Logger;
@@ -68,7 +69,7 @@ public final class ServiceCatalog {
         if (url.isBlank()) {
             LOG.warn("clickhouse.url is empty: the stream-processor runs without its ClickHouse sink");
         } else {
-            out.add(Adapted.of("clickhouse-sink", () -> new ClickHouseSinkService(settings, bootstrap, url),
+            out.add(Adapted.of("clickhouse-sink", () -> new ClickHouseSinkService(SinkConfig.from(settings)),
                     ClickHouseSinkService::start));
         }
         Path stateDir = settings.get(Settings.STATE_DIR).resolve("streams");

@@ -12,12 +12,12 @@ import org.btda.common.kafka.Topics;
 public final class StreamTopics implements TopicContributor {
     /** PeerSummary rows, one new version per change of a peer's state: {@code btda.out.peers}. */
     public static String outPeers(Topics topics) {
-        return topics.out("peers");
+        return topics.outPeers();
     }
 
     /** Discovery rows with is_new, for the hourly new-vs-duplicate view: {@code btda.out.discoveries}. */
     public static String outDiscoveries(Topics topics) {
-        return topics.out("discoveries");
+        return topics.outDiscoveries();
     }
 
     @Override

@@ -50,7 +50,7 @@ class EnrichedPeersClickHouseTest {
         Instant t = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(600);
 
         StreamProcessorService streams = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), tmp, TopologyFixture.vault());
-        ClickHouseSinkService sink = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService sink = new ClickHouseSinkService(ch.sinkConfig(settings));
         streams.start();
         sink.start();
         try (KafkaProducer<String, byte[]> p = KafkaTestSupport.producer(kafka)) {

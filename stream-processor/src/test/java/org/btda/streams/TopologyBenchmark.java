@@ -41,6 +41,7 @@ import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerDiscovered;
 import org.btda.events.PeerSource;
+import org.btda.sink.BenchRun;
 import org.btda.sink.ClickHouseSinkService;
 import org.btda.sink.clickhouse.LocalClickHouse;
 import org.rocksdb.ColumnFamilyDescriptor;
@@ -266,7 +267,7 @@ public final class TopologyBenchmark {
         Map<TopicPartition, OffsetAndMetadata> start = new HashMap<>();
         for (String t : sinkTopics) for (var e : endOffsets(t).entrySet()) start.put(e.getKey(), new OffsetAndMetadata(e.getValue()));
         admin.alterConsumerGroupOffsets(group, start).all().get();
-        ClickHouseSinkService sink = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService sink = new ClickHouseSinkService(ch.sinkConfig(settings));
         sink.start();
         log("latency: %,d observations/s for %d s, every %d-th sampled (sink batch %d, flush %s)", LATENCY_RATE, LATENCY_S, SAMPLE_EVERY,
                 settings.get(Settings.CLICKHOUSE_BATCH_SIZE), settings.get(Settings.CLICKHOUSE_FLUSH_INTERVAL));

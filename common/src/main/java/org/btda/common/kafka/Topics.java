@@ -67,6 +67,19 @@ public final class Topics {
         return prefix + "evaluator.stats";
     }
 
+    /**
+     * Keyed by peer ref; PeerSummary rows, one new version per change of a peer's state. Created by the stream
+     * processor's {@link TopicContributor}; named here so the sink can read it without depending on the stream processor.
+     */
+    public String outPeers() {
+        return out("peers");
+    }
+
+    /** Keyed by peer ref; Discovery rows with is_new. Created and named like {@link #outPeers()}. */
+    public String outDiscoveries() {
+        return out("discoveries");
+    }
+
     /** Stream-processor output topic for the sink: {@code out("peers")} = {@code btda.out.peers}. */
     public String out(String name) {
         return prefix + "out." + name;

@@ -15,6 +15,7 @@ import org.btda.harvester.HarvesterService;
 import org.btda.launcher.Service;
 import org.btda.launcher.local.TestClickHouse;
 import org.btda.sink.ClickHouseSinkService;
+import org.btda.sink.SinkConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +53,8 @@ class StatusCountersTest {
         HarvesterService harvester = new HarvesterService(HarvesterConfig.from(settings.with(Settings.KAFKA_BOOTSTRAP_SERVERS, "127.0.0.1:1")));
         harvester.stats().torrentsRegistered.addAndGet(5);
         harvester.stats().torrentsUnregistered.addAndGet(2);
-        ClickHouseSinkService sink = new ClickHouseSinkService(settings, "127.0.0.1:1", "jdbc:clickhouse://127.0.0.1:1");
+        ClickHouseSinkService sink = new ClickHouseSinkService(SinkConfig.from(settings).withBootstrapServers("127.0.0.1:1")
+                .withClickHouse("jdbc:clickhouse://127.0.0.1:1", "default", ""));
         StatusCounters counters = new StatusCounters(() -> List.of(wrapping(harvester), wrapping(sink)),
                 () -> new ClickHouseCounts.Counts(11L, 4L));
         StatusFigures f = counters.get();

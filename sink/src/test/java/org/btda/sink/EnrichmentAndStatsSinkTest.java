@@ -18,8 +18,6 @@ import org.btda.events.EvaluatorStatsRecord;
 import org.btda.events.Observation;
 import org.btda.events.PeerSummary;
 import org.btda.sink.clickhouse.LocalClickHouse;
-import org.btda.streams.KafkaTestSupport;
-import org.btda.streams.StreamTopics;
 import org.junit.jupiter.api.Test;
 
 /** Enrichment columns (Observation v3, PeerSummary v2) and evaluator statistics reach the real ClickHouse. */
@@ -30,7 +28,7 @@ class EnrichmentAndStatsSinkTest {
     void enrichedRowsAndEvaluatorStatsAreStored() throws Exception {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
-        Settings settings = KafkaTestSupport.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
+        Settings settings = SinkKafka.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
         Topics topics = new Topics(settings);
         kafka.createTopic(topics.evaluatorStats(), 1); // created by the evaluator's TopicContributor in production
         String ih = ClickHouseSinkTest.hex(20);
@@ -49,13 +47,13 @@ class EnrichmentAndStatsSinkTest {
                 .setSuccessesTotal(8).setFailuresTotal(2).setFailedFirstTotal(1).setFailedLaterTotal(1).setObservationsTotal(12)
                 .setDroppedTotal(0).setIncomingEvaluatedTotal(2).setIncomingRefusedTotal(5).setUniqueIncomingPeers(2).build();
 
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
-        try (KafkaProducer<String, byte[]> p = KafkaTestSupport.producer(kafka)) {
-            KafkaTestSupport.send(p, topics.observations(), ih + ":pk1", plain);
-            KafkaTestSupport.send(p, topics.observations(), ih + ":pk2", optIn);
-            KafkaTestSupport.send(p, StreamTopics.outPeers(topics), ih + ":pk0", peer);
-            KafkaTestSupport.send(p, topics.evaluatorStats(), instance, stats);
+        try (KafkaProducer<String, byte[]> p = SinkKafka.producer(kafka)) {
+            SinkKafka.send(p, topics.observations(), ih + ":pk1", plain);
+            SinkKafka.send(p, topics.observations(), ih + ":pk2", optIn);
+            SinkKafka.send(p, topics.outPeers(), ih + ":pk0", peer);
+            SinkKafka.send(p, topics.evaluatorStats(), instance, stats);
             p.flush();
             waitFor(ch, "SELECT count() FROM btda.evaluator_stats WHERE instance = '" + instance + "'", 1);
             waitFor(ch, "SELECT count() FROM btda.observations WHERE info_hash = '" + ih + "'", 2);

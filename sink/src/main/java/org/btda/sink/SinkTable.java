@@ -130,6 +130,11 @@ final class SinkTable {
 
     // ---- the tables ----
 
+    /** A new instance of every table the sink writes (instances are not thread-safe: one set per sink). */
+    static List<SinkTable> all() {
+        return List.of(torrents(), observations(), harvestRequests(), confirmedDownloads(), peers(), discoveries(), evaluatorStats());
+    }
+
     static SinkTable torrents() {
         Columns c = new Columns(TorrentRegistered.class);
         c.col("info_hash", "FixedString(40)", c.fixedString("info_hash", 40))

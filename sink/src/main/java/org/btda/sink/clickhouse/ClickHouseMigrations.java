@@ -20,8 +20,6 @@ import org.slf4j.LoggerFactory;
 public final class ClickHouseMigrations {
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseMigrations.class);
     public static final String DATABASE = "btda";
-    /** Values used when the caller does not give one. */
-    public static final Map<String, String> DEFAULT_PARAMS = Map.of("observations_retention_days", "90");
 
     private static final String CREATE_DATABASE = "CREATE DATABASE IF NOT EXISTS " + DATABASE;
     private static final String CREATE_HISTORY = "CREATE TABLE IF NOT EXISTS " + DATABASE + ".schema_migrations ("
@@ -35,7 +33,8 @@ public final class ClickHouseMigrations {
      * Applies pending migrations.
      *
      * @param jdbcUrl any database on the target server; the runner connects to {@code default} for bootstrapping
-     * @param params  values for {@code ${name}} placeholders, over {@link #DEFAULT_PARAMS}
+     * @param params  values for the {@code ${name}} placeholders (e.g. {@code SinkConfig.migrationParams()}); every
+     *                placeholder needs one: the defaults live in the settings registry only
      * @return the file names applied by this call, in order (empty when the schema was current)
      * @throws IllegalStateException when an applied migration's file has changed since
      */
@@ -46,10 +45,7 @@ public final class ClickHouseMigrations {
 
     static List<String> apply(String jdbcUrl, String user, String password, Map<String, String> params,
                               List<Migration> migrations) throws SQLException {
-        Map<String, String> values = new HashMap<>(DEFAULT_PARAMS);
-        if (params != null) {
-            values.putAll(params);
-        }
+        Map<String, String> values = params == null ? Map.of() : params;
         String bootstrapUrl = ClickHouseConnections.withDatabase(jdbcUrl, "default");
         List<String> applied = new ArrayList<>();
         try (Connection conn = ClickHouseConnections.open(bootstrapUrl, user, password);

@@ -43,7 +43,7 @@ class StudyQueriesTest {
     @BeforeAll
     static void loadData() throws SQLException {
         LocalClickHouse server = LocalClickHouse.shared();
-        ClickHouseMigrations.apply(server.jdbcUrl(), server.user(), server.password(), Map.of());
+        ClickHouseMigrations.apply(server.jdbcUrl(), server.user(), server.password(), LocalClickHouse.defaultMigrationParams());
         ch = new HttpQueries(server.httpPort());
         data = new StudyDataset();
         data.insert(ch);

@@ -1,4 +1,4 @@
-package org.btda.streams;
+package org.btda.sink;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -13,36 +13,39 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** What the stream-processor benchmarks share: a run bounded in time, timestamped output, percentiles. */
-final class BenchRun {
+/**
+ * What the sink and stream-processor benchmarks share: a run bounded in time, timestamped output, percentiles, latency
+ * polls on btda.observations, CPU meters. In the sink's test-jar because both benchmarks end in ClickHouse.
+ */
+public final class BenchRun {
     private final long start = System.currentTimeMillis();
     private final long limitMs;
 
-    BenchRun(Duration limit) {
+    public BenchRun(Duration limit) {
         this.limitMs = limit.toMillis();
     }
 
     /** Benchmarks stop themselves: every loop checks this. */
-    boolean overLimit() {
+    public boolean overLimit() {
         return elapsedMs() > limitMs;
     }
 
-    long elapsedMs() {
+    public long elapsedMs() {
         return System.currentTimeMillis() - start;
     }
 
-    void log(String fmt, Object... args) {
+    public void log(String fmt, Object... args) {
         System.out.printf("[%6.1fs] %s%n", elapsedMs() / 1000.0, String.format(fmt, args));
         System.out.flush();
     }
 
     /** The q-quantile of sorted samples; Long.MAX_VALUE stands for a sample never seen. */
-    static String pct(long[] sorted, double q) {
+    public static String pct(long[] sorted, double q) {
         long v = sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];
         return v == Long.MAX_VALUE ? "inf" : String.valueOf(v);
     }
 
-    static void sleep(long ms) {
+    public static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
@@ -51,13 +54,13 @@ final class BenchRun {
     }
 
     /** {@code String.format("%032x", i)} for i >= 0, without the formatter (benchmarks call it per record). */
-    static String peerKey(int i) {
+    public static String peerKey(int i) {
         String hex = Integer.toHexString(i);
         return "0".repeat(32 - hex.length()) + hex;
     }
 
     /** Moves every sampled request id now visible in btda.observations from {@code pending} (id → send time) to latencies. */
-    static void pollObservations(Statement st, Map<String, Long> pending, List<Long> out) throws Exception {
+    public static void pollObservations(Statement st, Map<String, Long> pending, List<Long> out) throws Exception {
         pollObservations(st, pending, out, null);
     }
 
@@ -67,7 +70,7 @@ final class BenchRun {
      * 800,000 rows, at several polls a second a fifth of a core on a loaded machine); with it the sorting key (info_hash
      * first) limits the read to that torrent's granules.
      */
-    static void pollObservations(Statement st, Map<String, Long> pending, List<Long> out, String infoHash) throws Exception {
+    public static void pollObservations(Statement st, Map<String, Long> pending, List<Long> out, String infoHash) throws Exception {
         if (pending.isEmpty()) return;
         List<String> ids = pending.keySet().stream().limit(2000).toList();
         String in = ids.stream().map(i -> "'" + i + "'").collect(Collectors.joining(","));
@@ -97,7 +100,7 @@ final class BenchRun {
      * // CPU over 30.0 s, 600,000 rows: JVM 20.1 µs/row (0.40 cores) [sink 9.9 µs/row (0.20 cores)]; ClickHouse ...
      * </pre>
      */
-    static final class CpuMeter {
+    public static final class CpuMeter {
         private static final com.sun.management.OperatingSystemMXBean OS =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
@@ -111,21 +114,21 @@ final class BenchRun {
         private final List<Map<Long, Long>> groupsAt = new ArrayList<>();
 
         /** @param othersLabel how the other processes are called in the report (e.g. "ClickHouse") */
-        CpuMeter(String othersLabel, long... otherPids) {
+        public CpuMeter(String othersLabel, long... otherPids) {
             this.othersLabel = othersLabel;
             this.otherPids = otherPids.clone();
             mark();
         }
 
         /** Also reports the JVM threads whose name starts with {@code namePrefix} (threads that end early lose their time). */
-        CpuMeter threads(String label, String namePrefix) {
+        public CpuMeter threads(String label, String namePrefix) {
             threadGroups.add(new String[] {label, namePrefix});
             groupsAt.add(threadCpu(namePrefix));
             return this;
         }
 
         /** Starts a (new) phase now. */
-        void mark() {
+        public void mark() {
             wallAt = System.nanoTime();
             jvmAt = OS.getProcessCpuTime();
             othersAt = otherCpu();
@@ -133,7 +136,7 @@ final class BenchRun {
         }
 
         /** CPU since the last mark, as µs per row (when {@code rows} > 0) and as cores busy. */
-        String report(long rows) {
+        public String report(long rows) {
             double wallS = (System.nanoTime() - wallAt) / 1e9;
             long jvm = OS.getProcessCpuTime() - jvmAt;
             long others = delta(othersAt, otherCpu());

@@ -29,7 +29,7 @@ class ClickHouseRoundTripTest {
     @BeforeAll
     static void migrate() throws SQLException {
         ch = LocalClickHouse.shared();
-        ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), Map.of());
+        ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), LocalClickHouse.defaultMigrationParams());
     }
 
     @Test

@@ -1,4 +1,4 @@
-package org.btda.streams;
+package org.btda.sink;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,15 +21,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
-import org.btda.common.kafka.TopicSpec;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerSource;
 import org.btda.events.PeerSummary;
-import org.btda.sink.ClickHouseSink;
-import org.btda.sink.ClickHouseSinkService;
 import org.btda.sink.clickhouse.LocalClickHouse;
 
 /**
@@ -111,7 +108,7 @@ public final class SinkBenchmark {
                 .with("clickhouse.flush-interval", System.getProperty("bench.flush-interval", "1s"));
         String batch = System.getProperty("bench.batch-size");
         if (batch != null) s = s.with("clickhouse.batch-size", batch);
-        for (TopicSpec spec : new Topics(s).all()) kafka.createTopic(spec.newTopic());
+        SinkKafka.createTopics(kafka, new Topics(s));
         return s;
     }
 
@@ -127,7 +124,7 @@ public final class SinkBenchmark {
         log("produced %,d observations + %,d peer summaries in %.1f s, errors %d", RECORDS, RECORDS, (System.nanoTime() - t0) / 1e9,
                 b.sendErrors.get());
 
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         Map<String, Long> phaseStart = serverEvents(ch);
         cpu.mark();
         service.start();
@@ -174,7 +171,7 @@ public final class SinkBenchmark {
     private static void latency(TestKafka kafka, LocalClickHouse ch, KafkaProducer<String, byte[]> producer) throws Exception {
         Settings settings = settings(kafka, "sbl.");
         SinkBenchmark b = new SinkBenchmark(producer, new Topics(settings));
-        ClickHouseSinkService service = new ClickHouseSinkService(settings, kafka.bootstrapServers(), ch.jdbcUrl(), ch.user(), ch.password());
+        ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
         Thread.sleep(3000);          // consumer group joined: the first samples do not measure the join
         Map<String, Long> phaseStart = serverEvents(ch);
@@ -257,7 +254,7 @@ public final class SinkBenchmark {
                 .setVersion(version).setClient("Transmission 4.0.5").build();
         String ref = ih + ":" + BenchRun.peerKey(peer);
         send(topics.observations(), ref, OBS.serialize(null, o));
-        send(StreamTopics.outPeers(topics), ref, PEER.serialize(null, s));
+        send(topics.outPeers(), ref, PEER.serialize(null, s));
         return id;
     }
 

@@ -63,9 +63,9 @@ class ClickHouseMigrationsTest {
         List<Migration> edited = new ArrayList<>(MigrationScripts.load(getClass().getClassLoader()));
         Migration first = edited.get(0);
         edited.set(0, Migration.of(first.fileName(), first.text() + "\n-- edited\n"));
-        ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), Map.of());
+        ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), LocalClickHouse.defaultMigrationParams());
 
-        assertThatThrownBy(() -> ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), Map.of(), edited))
+        assertThatThrownBy(() -> ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), LocalClickHouse.defaultMigrationParams(), edited))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining(first.fileName());
     }
 
@@ -76,7 +76,7 @@ class ClickHouseMigrationsTest {
         more.add(Migration.of("V900__test_extra.sql",
                 "CREATE TABLE IF NOT EXISTS btda.test_extra (a UInt8) ENGINE = MergeTree ORDER BY a;\n"));
 
-        List<String> applied = ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), Map.of(), more);
+        List<String> applied = ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), LocalClickHouse.defaultMigrationParams(), more);
 
         assertThat(applied).containsExactly("V900__test_extra.sql");
         try (Connection c = ch.connect(); Statement st = c.createStatement()) {
@@ -88,7 +88,7 @@ class ClickHouseMigrationsTest {
     @Test
     @Order(4)
     void dataSurvivesARestartOnTheSameDataDirectory() throws SQLException {
-        ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), Map.of());
+        ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), LocalClickHouse.defaultMigrationParams());
         try (Connection c = ch.connect(); Statement st = c.createStatement()) {
             st.execute("INSERT INTO btda.torrents (info_hash, name, piece_length, piece_count, total_size, file_count,"
                     + " private, trackers, source, origin, monitored, event_time, version) VALUES ("
@@ -111,7 +111,7 @@ class ClickHouseMigrationsTest {
                     .containsExactly("restart me|2026-01-02 03:04:05.678|[['http://127.0.0.1/a']]");
         }
         // The recorded history survived too: nothing is applied again.
-        assertThat(ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), Map.of())).isEmpty();
+        assertThat(ClickHouseMigrations.apply(ch.jdbcUrl(), ch.user(), ch.password(), LocalClickHouse.defaultMigrationParams())).isEmpty();
     }
 
     static List<String> strings(Statement st, String sql) throws SQLException {

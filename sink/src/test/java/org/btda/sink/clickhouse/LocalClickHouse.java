@@ -12,8 +12,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.btda.common.config.Settings;
+import org.btda.sink.SinkConfig;
 
 /**
  * A real ClickHouse (libchdb) for tests, started through {@code scripts/clickhouse.sh} on free loopback ports with a
@@ -95,6 +98,16 @@ public final class LocalClickHouse {
 
     public String password() {
         return "";
+    }
+
+    /** The sink's config from {@code settings}, pointed at this server. */
+    public SinkConfig sinkConfig(Settings settings) {
+        return SinkConfig.from(settings).withClickHouse(jdbcUrl(), user(), password());
+    }
+
+    /** Migration parameters with the settings registry's defaults (observations.retention-days, ...). */
+    public static Map<String, String> defaultMigrationParams() {
+        return SinkConfig.from(Settings.defaults()).migrationParams();
     }
 
     public Connection connect() throws SQLException {
