@@ -2,14 +2,10 @@ package org.btda.common.net;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.regex.Pattern;
+import org.btda.protocol.net.IpLiterals;
 
 /** Address helpers that never touch DNS. */
 public final class Networks {
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-    private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-
     private Networks() {}
 
     /** The /24 (IPv4) or /48 (IPv6) network of an address, e.g. {@code 203.0.113.0/24}, {@code 2001:db8:1::/48}. */
@@ -25,24 +21,10 @@ public final class Networks {
 
     /**
      * Parses an IPv4 dotted quad or an IPv6 literal without any name lookup (InetAddress.getByName would resolve
-     * anything else via DNS). Zone ids are rejected.
+     * anything else via DNS). Zone ids are rejected. One rule for the whole project: {@link IpLiterals}.
      */
     public static InetAddress parseLiteral(String text) {
-        String s = text == null ? "" : text.strip();
-        if (s.startsWith("[") && s.endsWith("]")) {
-            s = s.substring(1, s.length() - 1);
-        }
-        boolean v4 = IPV4.matcher(s).matches();
-        boolean v6 = !v4 && s.indexOf(':') >= 0 && IPV6_CHARS.matcher(s).matches();
-        if (!v4 && !v6) {
-            throw new IllegalArgumentException("not an IP address literal: '" + text + "'");
-        }
-        try {
-            // Safe: a dotted quad or a string with ':' is parsed as a literal, never resolved.
-            return InetAddress.getByName(s);
-        } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("not an IP address literal: '" + text + "'", e);
-        }
+        return IpLiterals.parse(text);
     }
 
     /** RFC 5952 text form: lowercase, leading zeros dropped, longest run (≥2) of zero groups as "::". */

@@ -13,6 +13,7 @@ import org.btda.protocol.bencode.BencodeLimits;
 import org.btda.protocol.compact.CompactEndpoints;
 import org.btda.protocol.compact.CompactFormatException;
 import org.btda.protocol.metainfo.InfoHash;
+import org.btda.protocol.net.IpLiterals;
 
 /**
  * Parses bencoded HTTP tracker answers (BEP 3 dictionary model, BEP 7 {@code peers6}, BEP 23 compact peers, BEP 48

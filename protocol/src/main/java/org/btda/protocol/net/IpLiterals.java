@@ -1,23 +1,22 @@
-package org.btda.protocol.tracker;
+package org.btda.protocol.net;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.regex.Pattern;
 
 /**
- * IP address literals from tracker answers (BEP 3 dictionary model {@code ip}). Anything that is not a dotted quad or an
- * IPv6 literal is refused before {@link InetAddress#getByName}, which would otherwise resolve it through DNS: a
- * tracker-supplied name must never trigger a lookup. Same rules as the common module's {@code Networks.parseLiteral},
- * which protocol cannot depend on.
+ * IP address literals from untrusted text (a tracker's BEP 3 {@code ip}, settings, CIDR lists). Anything that is not a
+ * dotted quad or an IPv6 literal is refused before {@link InetAddress#getByName}, which would otherwise resolve it
+ * through DNS: a peer- or tracker-supplied name must never trigger a lookup. Zone ids are refused too.
  */
-final class IpLiterals {
+public final class IpLiterals {
     private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
     private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
 
     private IpLiterals() {}
 
     /** The address, or IllegalArgumentException when {@code text} is not a literal. */
-    static InetAddress parse(String text) {
+    public static InetAddress parse(String text) {
         String s = text == null ? "" : text.strip();
         if (s.startsWith("[") && s.endsWith("]")) {
             s = s.substring(1, s.length() - 1);
