@@ -84,6 +84,8 @@ class ContactEngineTest {
     @Test
     void honestPeerYieldsPiecesClientAndExtensionFieldsAndWeSendOnlyHandshakeExtHandshakeHaveNone() throws Exception {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        // the script records what we sent until we hang up; the test reads it only once the script is done with it
+        CompletableFuture<byte[]> allSent = new CompletableFuture<>();
         Map<String, Object> ext = new LinkedHashMap<>();
         ext.put("m", Map.of("ut_pex", 3, "ut_metadata", 4));
         ext.put("v", "Transmission 3.00");
@@ -99,6 +101,7 @@ class ContactEngineTest {
             c.send(RawWire.have(60));
             c.send(RawWire.have(61));
             sent.write(c.readToEnd()); // until the evaluator closes after 1.5 s of quiet
+            allSent.complete(sent.toByteArray());
         })) {
             ContactResult r = contact(peer);
             assertThat(r.failure()).isNull();
@@ -116,7 +119,7 @@ class ContactEngineTest {
             assertThat(r.sessionMillis()).isGreaterThanOrEqualTo(1500);
             assertThat(r.observedAtMillis()).isGreaterThan(r.startedAtMillis());
 
-            byte[] all = sent.toByteArray();
+            byte[] all = allSent.get(10, TimeUnit.SECONDS);
             // our handshake: BitTorrent protocol, extension protocol + fast extension bits, our info hash, BEP 20 id
             assertThat(all[0]).isEqualTo((byte) 19);
             assertThat(all[25] & 0x10).isNotZero();
