@@ -442,10 +442,12 @@ public final class EvaluatorService implements AutoCloseable {
         running = false;
         consumer.wakeup();
         join();
+        // publishing stops first: closing the engine ends the sessions in flight, and a crashed instance would not
+        // publish those aborted sessions as observations (their requests are redone by the next owner)
+        sender.kill();
         if (listener != null) listener.close();
         closeSideParts();
         engine.close();
-        sender.kill();
     }
 
     private void stop() {
