@@ -4,7 +4,8 @@
 # Both processes run inside a private network namespace whose lo carries 198.18.0.0/15 as a local route: the swarm
 # listens on one wildcard socket, each peer is one destination address (many addresses are needed because one
 # source/destination pair only has the 32768-60999 ephemeral ports, and closed sessions sit in TIME_WAIT).
-# Needs root. Nothing leaves the namespace; it is deleted on exit.
+# Needs root. Nothing leaves the namespace; it is deleted on exit. The benchmark classes are test sources
+# (evaluator/src/test/java/org/btda/evaluator/bench), so they are not in the production jar.
 #
 #   scripts/bench-evaluator.sh                 # engine only (no Kafka): the contact engine's throughput
 #   MODE=kafka scripts/bench-evaluator.sh      # the full service with an in-process broker in the loop
@@ -31,13 +32,27 @@ cleanup() {
 }
 trap cleanup EXIT
 
+[[ $EUID -eq 0 ]] || { echo "bench-evaluator: needs root (it creates network namespace $NS)" >&2; exit 1; }
+command -v ip >/dev/null || { echo "bench-evaluator: needs iproute2 ('ip')" >&2; exit 1; }
+
+# The benchmark lives in the evaluator's test sources (not in the production jar): build them and write the test
+# classpath. Offline first (fast, no network); a fresh machine lacks plugins or dependencies, so then online. Maven's
+# output is kept and shown when the build fails, so the script never ends silently.
 echo "building (target dir $TARGET)..."
-scope=compile
-[[ "$MODE" == kafka ]] && scope=test
-mvn -B -q -o -Dbtda.target="$TARGET" -pl evaluator -am test-compile dependency:build-classpath \
-    -Dmdep.includeScope="$scope" -Dmdep.outputFile="$WORK/cp.txt" >/dev/null
-CP="$PWD/evaluator/$TARGET/classes:$(cat "$WORK/cp.txt")"
-[[ "$MODE" == kafka ]] && CP="$PWD/evaluator/$TARGET/test-classes:$CP"
+build() {
+  mvn -B -q "$@" -Dbtda.target="$TARGET" -pl evaluator -am test-compile dependency:build-classpath \
+      -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/build.log" 2>&1
+}
+if ! build -o; then
+  echo "offline build failed (fresh local repository?); resolving online..."
+  if ! build; then
+    echo "bench-evaluator: build failed; Maven said:" >&2
+    grep -E 'ERROR|BUILD' "$WORK/build.log" | head -n 40 >&2 || tail -n 40 "$WORK/build.log" >&2
+    exit 1
+  fi
+fi
+[[ -s "$WORK/cp.txt" ]] || { echo "bench-evaluator: Maven wrote no classpath ($WORK/cp.txt)" >&2; tail -n 40 "$WORK/build.log" >&2; exit 1; }
+CP="$PWD/evaluator/$TARGET/test-classes:$PWD/evaluator/$TARGET/classes:$(cat "$WORK/cp.txt")"
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up
@@ -49,7 +64,13 @@ TOTAL=$((WARMUP + MEASURE + 60))
 ip netns exec "$NS" bash -c "ulimit -n 20000; exec java -Xmx256m -XX:+UseParallelGC -cp '$CP' \
     org.btda.evaluator.bench.SyntheticSwarm $TOTAL" > "$WORK/swarm.log" 2>&1 &
 SWARM_PID=$!
-sleep 2
+# wait (bounded) for the swarm to listen rather than for a fixed time; say why when it does not
+for _ in $(seq 1 300); do
+  grep -q '^swarm listening' "$WORK/swarm.log" && break
+  kill -0 "$SWARM_PID" 2>/dev/null || { echo "bench-evaluator: swarm exited:" >&2; cat "$WORK/swarm.log" >&2; exit 1; }
+  sleep 0.1
+done
+grep -q '^swarm listening' "$WORK/swarm.log" || { echo "bench-evaluator: swarm not listening after 30 s" >&2; cat "$WORK/swarm.log" >&2; exit 1; }
 
 if [[ "$MODE" == kafka ]]; then
   # broker + request feeder + observation counter in one JVM; the evaluator alone in another, with the 512 MB heap

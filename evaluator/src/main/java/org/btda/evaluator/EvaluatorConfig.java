@@ -27,15 +27,6 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
                               int maxMessages, int maxFrameBytes, InetAddress bindAddress, Duration staleAfter,
                               String instanceId, int ioThreads) {
 
-    public static final int DEFAULT_MAX_SESSIONS = 10_000;
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_QUIET_TIMEOUT = Duration.ofSeconds(6);
-    public static final Duration DEFAULT_SESSION_CAP = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_MESSAGES = 1_000;
-    /** A bitfield of 2^21 pieces is 256 KiB; anything larger than this is no honest bitfield or extended message. */
-    public static final int DEFAULT_MAX_FRAME_BYTES = 512 * 1024;
-    public static final Duration DEFAULT_STALE_AFTER = Duration.ofMinutes(10);
-
     public EvaluatorConfig {
         if (maxSessions < 1) throw new IllegalArgumentException("evaluator.max-sessions must be >= 1");
         if (maxMessages < 1) throw new IllegalArgumentException("evaluator.max-messages must be >= 1");
@@ -47,9 +38,12 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
         Objects.requireNonNull(instanceId);
     }
 
+    /**
+     * The registry's defaults ({@link Settings#defaults()}), the values production runs with unless configured: the
+     * settings registry is the one source of defaults. Tests that need other values say so with the withers.
+     */
     public static EvaluatorConfig defaults() {
-        return new EvaluatorConfig(DEFAULT_MAX_SESSIONS, DEFAULT_CONNECT_TIMEOUT, DEFAULT_QUIET_TIMEOUT, DEFAULT_SESSION_CAP,
-                DEFAULT_MAX_MESSAGES, DEFAULT_MAX_FRAME_BYTES, null, DEFAULT_STALE_AFTER, randomInstanceId(), 0);
+        return from(Settings.defaults());
     }
 
     /** The evaluator's settings; the instance id is evaluator.instance-id, or random per process when empty (several instances may share one settings file). */

@@ -9,7 +9,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
-import org.btda.evaluator.contact.IncomingListener;
+import org.btda.evaluator.contact.Refusal;
 import org.btda.events.FailureReason;
 
 /**
@@ -41,7 +41,7 @@ final class EvaluatorMetrics implements AutoCloseable {
         counter("btda.evaluator.publish.failures", t, stats::publishFailures, "events Kafka did not accept");
         counter("btda.evaluator.pex.peers", t, stats::pexPeersPublished, "PEX discoveries published");
         counter("btda.evaluator.incoming.evaluated", t, stats::incomingEvaluated, "incoming peers evaluated");
-        for (IncomingListener.Refusal r : IncomingListener.Refusal.values()) {
+        for (Refusal r : Refusal.values()) {
             counter("btda.evaluator.incoming.refused", t.and("reason", r.name()), () -> stats.incomingRefused(r),
                     "incoming connections refused");
         }

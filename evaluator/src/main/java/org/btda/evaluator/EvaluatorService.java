@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -26,15 +24,11 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.PeerKeys;
@@ -82,7 +76,6 @@ public final class EvaluatorService implements AutoCloseable {
     }
     private static final Duration COMMIT_INTERVAL = Duration.ofMillis(500);
     private static final Duration COMMIT_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_SEND_ATTEMPTS = 5;
 
     private final EvaluatorConfig config;
     private final Topics topics;
@@ -94,14 +87,12 @@ public final class EvaluatorService implements AutoCloseable {
     private final ObservationFactory factory;
     private final OffsetTracker tracker = new OffsetTracker();
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final EventSender sender;
     private final AvroSerde<ContactRequest> requestSerde = AvroSerde.of(ContactRequest.class);
     private final AvroSerde<Observation> observationSerde = AvroSerde.of(Observation.class);
     private final AvroSerde<PeerDiscovered> discoveredSerde = AvroSerde.of(PeerDiscovered.class);
     private final ArrayDeque<ConsumerRecord<String, byte[]>> waiting = new ArrayDeque<>();
     private final Thread loop;
-    /** One thread builds and sends events; its queue is bounded by the sessions in flight (one task each). */
-    private final ExecutorService publisher;
     private final AvroSerde<EvaluatorStatsRecord> statsSerde = AvroSerde.of(EvaluatorStatsRecord.class);
     private final PeerEnricher enricher;
     /** The same GeoIP lookups without reverse DNS: for loopback/private addresses, whose PTR says nothing (and
@@ -144,16 +135,7 @@ public final class EvaluatorService implements AutoCloseable {
         c.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         // a contact takes seconds; the poll loop itself never blocks on contacts, so the default poll interval is ample
         this.consumer = new KafkaConsumer<>(c);
-        Properties p = KafkaClients.producer(bootstrapServers, config.instanceId());
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
-        this.producer = new KafkaProducer<>(p);
-        this.publisher = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "evaluator-publish-" + config.instanceId());
-            t.setDaemon(true);
-            return t;
-        });
+        this.sender = new EventSender(bootstrapServers, config.instanceId(), stats, () -> running);
         this.loop = new Thread(this::run, "evaluator-" + config.instanceId());
         if (settings.get(Settings.PASSIVE)) {
             this.catalog = new TorrentCatalog(bootstrapServers, topics.torrents(), config.instanceId());
@@ -163,7 +145,7 @@ public final class EvaluatorService implements AutoCloseable {
                     : new InetSocketAddress(Networks.parseLiteral(addr), settings.get(Settings.LISTEN_PORT));
             this.listener = new IncomingListener(config, stats, bind, settings.get(Settings.LISTEN_MAX_CONNECTIONS),
                     settings.get(Settings.LISTEN_MAX_PER_ADDRESS), catalog::get,
-                    (r, t) -> publisher.execute(() -> publishIncoming(r, t)));
+                    (r, t) -> sender.publisherThread().execute(() -> publishIncoming(r, t)));
         } else {
             this.catalog = null;
             this.listener = null;
@@ -266,7 +248,7 @@ public final class EvaluatorService implements AutoCloseable {
             result = engine.contact(target);
         }
         // off the event loop: KafkaProducer.send can block (metadata, full buffer) and must never stall sessions
-        result.thenAcceptAsync(r -> publish(tp, rec.offset(), key, req, r), publisher);
+        result.thenAcceptAsync(r -> publish(tp, rec.offset(), key, req, r), sender.publisherThread());
     }
 
     static ContactTarget target(ContactRequest req) {
@@ -299,13 +281,13 @@ public final class EvaluatorService implements AutoCloseable {
                     () -> {
                         stats.observationPublished();
                         acked.run();
-                    }, 1);
+                    });
             for (ObservationFactory.Keyed<PeerDiscovered> d : found) {
                 send(new ProducerRecord<>(topics.discovered(), d.key(), discoveredSerde.serialize(topics.discovered(), d.value())),
                         () -> {
                             stats.pexPeerPublished();
                             acked.run();
-                        }, 1);
+                        });
             }
         } catch (RuntimeException e) {
             // not completing the offset means the request is redone after a restart or rebalance: nothing is lost
@@ -324,7 +306,7 @@ public final class EvaluatorService implements AutoCloseable {
                     () -> {
                         stats.observationPublished();
                         stats.incomingEvaluated(o.value().getPeerKey());
-                    }, 1);
+                    });
         } catch (RuntimeException e) {
             stats.publishFailed();
             log.warn("cannot publish incoming observation: {}", e.toString());
@@ -354,7 +336,7 @@ public final class EvaluatorService implements AutoCloseable {
         long intervalMs = (now - lastStatsNanos) / 1_000_000;
         lastStatsNanos = now;
         EvaluatorStatsRecord rec = statsRecord(intervalMs);
-        send(new ProducerRecord<>(statsTopic, config.instanceId(), statsSerde.serialize(statsTopic, rec)), () -> { }, 1);
+        send(new ProducerRecord<>(statsTopic, config.instanceId(), statsSerde.serialize(statsTopic, rec)), () -> { });
     }
 
     private long currentBacklog() {
@@ -382,18 +364,8 @@ public final class EvaluatorService implements AutoCloseable {
                 .setUniqueIncomingPeers(stats.uniqueIncomingPeers()).build();
     }
 
-    private void send(ProducerRecord<String, byte[]> record, Runnable onAck, int attempt) {
-        producer.send(record, (md, ex) -> {
-            if (ex == null) {
-                onAck.run();
-            } else if (attempt < MAX_SEND_ATTEMPTS && running && !publisher.isShutdown()) {
-                // retried from the publisher thread: a producer callback must not block the producer's I/O thread
-                publisher.execute(() -> send(record, onAck, attempt + 1));
-            } else {
-                stats.publishFailed();
-                log.warn("giving up publishing to {} after {} attempts: {}", record.topic(), attempt, ex.toString());
-            }
-        });
+    private void send(ProducerRecord<String, byte[]> record, Runnable onAck) {
+        sender.send(record, onAck);
     }
 
     // ---- commits ---------------------------------------------------------------------------------------------------
@@ -470,11 +442,12 @@ public final class EvaluatorService implements AutoCloseable {
         running = false;
         consumer.wakeup();
         join();
+        // publishing stops first: closing the engine ends the sessions in flight, and a crashed instance would not
+        // publish those aborted sessions as observations (their requests are redone by the next owner)
+        sender.kill();
         if (listener != null) listener.close();
         closeSideParts();
         engine.close();
-        publisher.shutdownNow();
-        producer.close(Duration.ZERO);
     }
 
     private void stop() {
@@ -482,13 +455,7 @@ public final class EvaluatorService implements AutoCloseable {
         join();
         closeSideParts();
         engine.close();
-        publisher.shutdown();
-        try {
-            publisher.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        producer.close(Duration.ofSeconds(5));
+        sender.close();
     }
 
     private void closeSideParts() {

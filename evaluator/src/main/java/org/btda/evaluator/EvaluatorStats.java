@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
-import org.btda.evaluator.contact.IncomingListener;
+import org.btda.evaluator.contact.Refusal;
 import org.btda.events.FailureReason;
 
 /**
@@ -35,7 +35,7 @@ public final class EvaluatorStats {
     private final AtomicInteger incomingOpen = new AtomicInteger();
     private final AtomicInteger incomingInFlight = new AtomicInteger();
     private final LongAdder incomingEvaluated = new LongAdder();
-    private final Map<IncomingListener.Refusal, LongAdder> incomingRefusals = new EnumMap<>(IncomingListener.Refusal.class);
+    private final Map<Refusal, LongAdder> incomingRefusals = new EnumMap<>(Refusal.class);
     private final HyperLogLog uniqueIncoming = new HyperLogLog();
     // outcome by attempt
     private final LongAdder failedFirst = new LongAdder();
@@ -50,7 +50,7 @@ public final class EvaluatorStats {
 
     public EvaluatorStats() {
         for (FailureReason r : FailureReason.values()) failures.put(r, new LongAdder());
-        for (IncomingListener.Refusal r : IncomingListener.Refusal.values()) incomingRefusals.put(r, new LongAdder());
+        for (Refusal r : Refusal.values()) incomingRefusals.put(r, new LongAdder());
     }
 
     // ---- incoming ---------------------------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ public final class EvaluatorStats {
     public void incomingClosed() { incomingOpen.decrementAndGet(); }
     public void incomingSessionStarted() { incomingInFlight.incrementAndGet(); }
     public void incomingSessionEnded() { incomingInFlight.decrementAndGet(); }
-    public void countIncomingRefusal(IncomingListener.Refusal why) { incomingRefusals.get(why).increment(); }
+    public void countIncomingRefusal(Refusal why) { incomingRefusals.get(why).increment(); }
 
     /** An incoming peer's observation was published; {@code peerKey} feeds the distinct count. */
     public void incomingEvaluated(String peerKey) {
@@ -70,7 +70,7 @@ public final class EvaluatorStats {
     public int incomingOpen() { return incomingOpen.get(); }
     public int incomingInFlight() { return incomingInFlight.get(); }
     public long incomingEvaluated() { return incomingEvaluated.sum(); }
-    public long incomingRefused(IncomingListener.Refusal why) { return incomingRefusals.get(why).sum(); }
+    public long incomingRefused(Refusal why) { return incomingRefusals.get(why).sum(); }
     public long incomingRefusedTotal() { return incomingRefusals.values().stream().mapToLong(LongAdder::sum).sum(); }
     public long uniqueIncomingPeers() { return uniqueIncoming.estimate(); }
 

@@ -29,4 +29,19 @@ class EvaluatorConfigTest {
         assertThat(EvaluatorConfig.from(Settings.defaults()).bindAddress()).isNull();
         assertThat(EvaluatorConfig.from(s).instanceId()).isNotEqualTo(c.instanceId());
     }
+
+    @Test
+    void defaultsAreTheRegistrysDefaults() {
+        EvaluatorConfig d = EvaluatorConfig.defaults();
+        Settings s = Settings.defaults();
+        assertThat(d.maxSessions()).isEqualTo(s.get(Settings.EVALUATOR_MAX_SESSIONS));
+        assertThat(d.connectTimeout()).isEqualTo(s.get(Settings.EVALUATOR_CONNECT_TIMEOUT));
+        assertThat(d.quietTimeout()).isEqualTo(s.get(Settings.NETWORK_TIMEOUT));
+        assertThat(d.sessionCap()).isEqualTo(s.get(Settings.EVALUATOR_SESSION_CAP));
+        assertThat(d.maxMessages()).isEqualTo(s.get(Settings.EVALUATOR_MAX_MESSAGES));
+        assertThat(d.maxFrameBytes()).isEqualTo(s.get(Settings.EVALUATOR_MAX_FRAME_BYTES));
+        assertThat(d.staleAfter()).isEqualTo(s.get(Settings.EVALUATOR_STALE_AFTER));
+        assertThat(d.bindAddress()).isNull();
+        assertThat(d.ioThreads()).isZero();
+    }
 }

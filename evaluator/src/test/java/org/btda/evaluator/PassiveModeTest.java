@@ -48,7 +48,7 @@ import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
-import org.btda.evaluator.contact.IncomingListener.Refusal;
+import org.btda.evaluator.contact.Refusal;
 import org.btda.evaluator.enrich.GeoFixtures;
 import org.btda.events.ContactRequest;
 import org.btda.events.EvaluatorStatsRecord;

@@ -62,7 +62,11 @@ public final class ContactEngine implements AutoCloseable {
         }
         stats.sessionStarted();
         Session session = new Session(target, this::sessionFinished);
-        session.future().thenAccept(r -> stats.contactCompleted(r.failure()));
+        // callers get the counted future: whoever sees a contact's result also sees it in the stats
+        CompletableFuture<ContactResult> counted = session.future().thenApply(r -> {
+            stats.contactCompleted(r.failure());
+            return r;
+        });
         try {
             Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring));
             ChannelFuture f = localAddress == null ? b.connect(target.address()) : b.connect(target.address(), localAddress);
@@ -79,7 +83,7 @@ public final class ContactEngine implements AutoCloseable {
             session.fail(FailureReason.OVERLOADED, String.valueOf(e.getMessage()));
             session.finish();
         }
-        return session.future();
+        return counted;
     }
 
     private CompletableFuture<ContactResult> completedWithout(ContactTarget target, FailureReason reason, String detail) {

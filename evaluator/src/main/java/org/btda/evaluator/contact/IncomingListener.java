@@ -42,9 +42,6 @@ import org.btda.protocol.wire.WireCounters;
  */
 public final class IncomingListener implements AutoCloseable {
 
-    /** Why an incoming connection was not evaluated. */
-    public enum Refusal { UNKNOWN_TORRENT, ADDRESS_LIMIT, TOTAL_LIMIT, BAD_HANDSHAKE, NO_HANDSHAKE }
-
     private static final AttributeKey<InetAddress> COUNTED = AttributeKey.valueOf("btda.incoming.counted");
 
     private final EvaluatorStats stats;

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import org.btda.evaluator.EvaluatorConfig;
@@ -62,6 +63,20 @@ class ContactEngineTest {
         return b;
     }
 
+    /**
+     * A message id no client uses: the decoder counts and skips it, so a peer that sends it after other messages
+     * learns from {@link #awaitMarksDecoded} that the evaluator has read everything before it.
+     */
+    static final byte[] MARK = RawWire.message(99, new byte[0]);
+
+    void awaitMarksDecoded(long n) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (engine.wireCounters().unknownMessages() < n) {
+            assertThat(System.nanoTime()).as("evaluator decoded the mark").isLessThan(deadline);
+            Thread.sleep(5); // polling a counter, not waiting for time to pass
+        }
+    }
+
     static byte[] goodHandshake() {
         return RawWire.handshake(INFO_HASH, PEER_ID, true, true);
     }
@@ -69,6 +84,8 @@ class ContactEngineTest {
     @Test
     void honestPeerYieldsPiecesClientAndExtensionFieldsAndWeSendOnlyHandshakeExtHandshakeHaveNone() throws Exception {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
+        // the script records what we sent until we hang up; the test reads it only once the script is done with it
+        CompletableFuture<byte[]> allSent = new CompletableFuture<>();
         Map<String, Object> ext = new LinkedHashMap<>();
         ext.put("m", Map.of("ut_pex", 3, "ut_metadata", 4));
         ext.put("v", "Transmission 3.00");
@@ -78,11 +95,13 @@ class ContactEngineTest {
         ext.put("yourip", new byte[] {127, 0, 0, 1});
         try (FakePeer peer = new FakePeer(c -> {
             sent.write(c.readHandshake());
-            c.send(RawWire.concat(goodHandshake(), RawWire.extendedHandshake(ext), RawWire.bitfield(PIECES, 40)));
+            c.send(RawWire.concat(goodHandshake(), RawWire.extendedHandshake(ext), RawWire.bitfield(PIECES, 40), MARK));
+            awaitMarksDecoded(1); // the gap below starts when the evaluator has the bitfield, however busy the machine
             Thread.sleep(300);
             c.send(RawWire.have(60));
             c.send(RawWire.have(61));
             sent.write(c.readToEnd()); // until the evaluator closes after 1.5 s of quiet
+            allSent.complete(sent.toByteArray());
         })) {
             ContactResult r = contact(peer);
             assertThat(r.failure()).isNull();
@@ -100,7 +119,7 @@ class ContactEngineTest {
             assertThat(r.sessionMillis()).isGreaterThanOrEqualTo(1500);
             assertThat(r.observedAtMillis()).isGreaterThan(r.startedAtMillis());
 
-            byte[] all = sent.toByteArray();
+            byte[] all = allSent.get(10, TimeUnit.SECONDS);
             // our handshake: BitTorrent protocol, extension protocol + fast extension bits, our info hash, BEP 20 id
             assertThat(all[0]).isEqualTo((byte) 19);
             assertThat(all[25] & 0x10).isNotZero();
@@ -225,7 +244,7 @@ class ContactEngineTest {
         try (FakePeer peer = new FakePeer(c -> {
             c.readHandshake();
             for (byte b : goodHandshake()) {
-                c.send(new byte[] {b});
+                if (!c.sendUnlessClosed(new byte[] {b})) break; // the evaluator hung up: the expected end
                 Thread.sleep(1000);
             }
         })) {
@@ -280,8 +299,8 @@ class ContactEngineTest {
     void resetAfterBitfieldStillCountsTheBitfield() throws Exception {
         try (FakePeer peer = new FakePeer(c -> {
             c.readHandshake();
-            c.send(RawWire.concat(goodHandshake(), RawWire.bitfield(PIECES, 77)));
-            Thread.sleep(200);
+            c.send(RawWire.concat(goodHandshake(), RawWire.bitfield(PIECES, 77), MARK));
+            awaitMarksDecoded(1); // a reset discards unread data: reset only once the evaluator has read the bitfield
             c.reset();
         })) {
             ContactResult r = contact(peer);
@@ -311,7 +330,8 @@ class ContactEngineTest {
             ContactResult r = engine.contact(new ContactTarget(INFO_HASH, listed, PIECES)).get(5, TimeUnit.SECONDS);
             assertThat(r.failure()).isEqualTo(FailureReason.DO_NOT_CONTACT);
             assertThat(stats.failures(FailureReason.DO_NOT_CONTACT)).isEqualTo(1);
-            Thread.sleep(200);
+            // the decision is taken before any session starts: none ever did, so nothing can still be dialling
+            assertThat(stats.peakInFlight()).isZero();
             assertThat(peer.accepted.get()).isZero();
         }
     }
@@ -343,8 +363,7 @@ class ContactEngineTest {
         try (FakePeer peer = new FakePeer(c -> {
             c.readHandshake();
             c.send(goodHandshake());
-            for (int i = 0; i < 200 && !c.socket.isClosed(); i++) {
-                c.send(RawWire.keepAlive());
+            for (int i = 0; i < 200 && c.sendUnlessClosed(RawWire.keepAlive()); i++) {
                 Thread.sleep(20);
             }
         })) {
@@ -356,38 +375,62 @@ class ContactEngineTest {
 
     @Test
     void hostilePeersDoNotDisturbAnHonestOneRunningAtTheSameTime() throws Exception {
+        // Every fake peer holds its session open (after reading our handshake) until all four are connected, so the
+        // four sessions are in flight together whatever the machine's load; the honest peer then keeps its session
+        // alive with keep-alives until both quick hostile contacts are over, and only then sends its last have.
+        CountDownLatch connected = new CountDownLatch(4);
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch hostileOver = new CountDownLatch(2);
+        FakePeer.Script arrive = c -> {
+            c.readHandshake();
+            connected.countDown();
+            assertThat(go.await(20, TimeUnit.SECONDS)).as("released").isTrue();
+        };
         try (FakePeer honest = new FakePeer(c -> {
-                c.readHandshake();
+                arrive.run(c);
                 c.send(RawWire.concat(goodHandshake(), RawWire.bitfield(PIECES, 33)));
-                Thread.sleep(500);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                // keep-alives (whole messages) reset the evaluator's 1.5 s quiet timer while the hostile ones end
+                while (!hostileOver.await(200, TimeUnit.MILLISECONDS)) {
+                    assertThat(System.nanoTime()).as("hostile contacts over in time").isLessThan(deadline);
+                    c.send(RawWire.keepAlive());
+                }
                 c.send(RawWire.have(90));
                 c.readToEnd();
             });
              FakePeer garbage = new FakePeer(c -> {
-                 c.readHandshake();
+                 arrive.run(c);
                  c.send(new byte[4096]);
                  c.readToEnd();
              });
              FakePeer huge = new FakePeer(c -> {
-                 c.readHandshake();
+                 arrive.run(c);
                  c.send(RawWire.concat(goodHandshake(), new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF}));
                  c.readToEnd();
              });
              FakePeer dribble = new FakePeer(c -> {
-                 c.readHandshake();
+                 arrive.run(c);
                  for (byte b : goodHandshake()) {
-                     c.send(new byte[] {b});
-                     Thread.sleep(1000);
+                     if (!c.sendUnlessClosed(new byte[] {b})) break; // the evaluator hung up: the expected end
+                     Thread.sleep(1000); // the hostile behaviour itself: one byte a second
                  }
              })) {
             CompletableFuture<ContactResult> h = engine.contact(new ContactTarget(INFO_HASH, honest.address(), PIECES));
             CompletableFuture<ContactResult> g = engine.contact(new ContactTarget(INFO_HASH, garbage.address(), PIECES));
             CompletableFuture<ContactResult> f = engine.contact(new ContactTarget(INFO_HASH, huge.address(), PIECES));
             CompletableFuture<ContactResult> d = engine.contact(new ContactTarget(INFO_HASH, dribble.address(), PIECES));
-            assertThat(stats.inFlight()).isEqualTo(4);
-            assertThat(h.get(20, TimeUnit.SECONDS).pieces()).isEqualTo(34);
+            assertThat(connected.await(20, TimeUnit.SECONDS)).as("all four peers connected").isTrue();
+            assertThat(stats.inFlight()).as("all four sessions held open by their peers").isEqualTo(4);
+            go.countDown();
+            CompletableFuture.allOf(g, f).whenComplete((v, e) -> {
+                hostileOver.countDown();
+                hostileOver.countDown();
+            });
             assertThat(g.get(20, TimeUnit.SECONDS).failure()).isEqualTo(FailureReason.PROTOCOL_VIOLATION);
             assertThat(f.get(20, TimeUnit.SECONDS).failure()).isEqualTo(FailureReason.FRAME_TOO_LARGE);
+            ContactResult honestResult = h.get(20, TimeUnit.SECONDS);
+            assertThat(honestResult.failure()).isNull();
+            assertThat(honestResult.pieces()).as("the have sent after both hostile contacts ended").isEqualTo(34);
             assertThat(d.get(20, TimeUnit.SECONDS).failure()).isEqualTo(FailureReason.NO_HANDSHAKE);
             assertThat(stats.inFlight()).isZero();
             assertThat(stats.completed()).isEqualTo(4);

@@ -1,0 +1,7 @@
+package org.btda.evaluator.contact;
+
+/**
+ * Why an incoming connection was not evaluated (passive mode). Its own file so that {@code EvaluatorStats}, which
+ * counts refusals, does not depend on the {@link IncomingListener} that reports them.
+ */
+public enum Refusal { UNKNOWN_TORRENT, ADDRESS_LIMIT, TOTAL_LIMIT, BAD_HANDSHAKE, NO_HANDSHAKE }
