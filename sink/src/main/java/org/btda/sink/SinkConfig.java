@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 
 /**
@@ -37,7 +38,7 @@ public record SinkConfig(String bootstrapServers, String jdbcUrl, String user, S
     /** Reads the documented keys; {@code kafka.bootstrap-servers} and {@code clickhouse.url} already point at the running services. */
     public static SinkConfig from(Settings s) {
         return new SinkConfig(s.get(Settings.KAFKA_BOOTSTRAP_SERVERS), s.get(Settings.CLICKHOUSE_URL), s.get(Settings.CLICKHOUSE_USER),
-                s.get(Settings.CLICKHOUSE_PASSWORD), s.get(Settings.CLICKHOUSE_DATABASE), new Topics(s),
+                s.get(Settings.CLICKHOUSE_PASSWORD), s.get(Settings.CLICKHOUSE_DATABASE), new Topics(KafkaConfig.from(s)),
                 s.get(Settings.CLICKHOUSE_BATCH_SIZE), s.get(Settings.CLICKHOUSE_FLUSH_INTERVAL), s.get(Settings.OBSERVATIONS_RETENTION_DAYS));
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 
 /**
@@ -61,7 +62,7 @@ public record StreamsSettings(Topics topics, Duration revisitDelay, Duration bac
      * requests per punctuation are internal (a shorter punctuation only costs CPU, a longer one delays requests).
      */
     public static StreamsSettings from(Settings s) {
-        return new StreamsSettings(new Topics(s), s.get(Settings.REVISIT_DELAY), s.get(Settings.REVISIT_BACKOFF_BASE),
+        return new StreamsSettings(new Topics(KafkaConfig.from(s)), s.get(Settings.REVISIT_DELAY), s.get(Settings.REVISIT_BACKOFF_BASE),
                 s.get(Settings.REVISIT_MAX_FAILURES), s.get(Settings.COMPLETION_THRESHOLD), s.speedMinInterval(),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 10_000, s.get(Settings.PRIVACY_STORE_ADDRESSES),
                 s.get(Settings.STREAMS_THREADS), s.get(Settings.KAFKA_REPLICATION_FACTOR), s.secretFile());
