@@ -37,6 +37,7 @@ import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.TopicSpec;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.common.testing.TestTopics;
 import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerDiscovered;
@@ -137,7 +138,7 @@ public final class TopologyBenchmark {
         service.start();
         if (!service.awaitRunning(Duration.ofSeconds(60))) throw new IllegalStateException("topology not RUNNING: " + service.state());
         for (int t = 0; t < TORRENTS; t++) {
-            KafkaTestSupport.send(producer, topics.torrents(), infoHash(t), TopologyFixture.torrent(infoHash(t), PIECES, PIECE_LENGTH, true));
+            TestTopics.send(producer, topics.torrents(), infoHash(t), TopologyFixture.torrent(infoHash(t), PIECES, PIECE_LENGTH, true));
         }
         producer.flush();
         for (int t = 0; t < TORRENTS; t++) {       // the global torrent store must hold them before the first discovery
