@@ -69,6 +69,10 @@ import org.rocksdb.RocksIterator;
  *   <li>state size: RocksDB directories of the stores per peer after a clean close, and the serialized PeerState.</li>
  * </ol>
  * Every phase is bounded in record count and time; the whole run stops at 10 minutes.
+ *
+ * <p>In the sink module, which runs downstream of the stream processor, so the stream processor never depends on its
+ * consumer; in package {@code org.btda.streams} for package-private topology code ({@code StreamProcessorService
+ * .registeredTorrent}, {@code PeerStateSerde}, the store names in {@code BtdaTopology}) and {@code TopologyFixture}.
  */
 public final class TopologyBenchmark {
     private static final int PEERS = Integer.getInteger("bench.peers", 1_000_000);

@@ -31,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole path on the real broker and the real ClickHouse: an enriched observation goes through the topology and
  * the sink into {@code btda.peers}, and a later failed contact (no enrichment) does not blank the columns.
+ *
+ * <p>In the sink module, downstream of both stages, so the stream processor never depends on its consumer; in package
+ * {@code org.btda.streams} for the package-private {@code StreamProcessorService.registeredTorrent} (through
+ * {@code KafkaTestSupport.awaitTorrent}) and {@code TopologyFixture}.
  */
 class EnrichedPeersClickHouseTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
