@@ -15,6 +15,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.Topics;
@@ -77,7 +78,8 @@ class ClickHouseSinkTest {
                     if (burst == OUTAGE_BURSTS / 2) TestTopics.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 2, t0.plusSeconds(300)));
                     p.flush();
                     long burstEnd = stoppedAt + OUTAGE.toNanos() * (burst + 1) / OUTAGE_BURSTS;
-                    Thread.sleep(Math.max(0, (burstEnd - System.nanoTime()) / 1_000_000));
+                    // the outage lasts its full length: a sleep rounded down to whole milliseconds ended it up to 1 ms early
+                    for (long left; (left = burstEnd - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(left);
                 }
                 assertThat(next).isEqualTo(2000);
                 assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isGreaterThanOrEqualTo(OUTAGE);
