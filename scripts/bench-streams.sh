@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark of the stream processor (org.btda.streams.TopologyBenchmark in stream-processor's test sources):
+# Benchmark of the stream processor (org.btda.streams.TopologyBenchmark in the sink module's test sources, which run
+# the topology and the sink together downstream of both):
 # in-process KRaft broker (data under /tmp), the production StreamProcessorService with exactly_once_v2, 1,000,000
 # peers of state, a full-speed throughput phase, a 10,000 obs/s latency phase with the ClickHouse sink against a
 # local ClickHouse (scripts/clickhouse.sh), and the state size per peer. Loopback only; bounded (stops at 10 min).
@@ -14,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MAIN=org.btda.streams.TopologyBenchmark
-MODULE=stream-processor
-if [[ "${1:-}" == "sink" ]]; then MAIN=org.btda.sink.SinkBenchmark; MODULE=sink; fi
+if [[ "${1:-}" == "sink" ]]; then MAIN=org.btda.sink.SinkBenchmark; fi
+MODULE=sink     # both benchmarks live in the sink's test sources (-am builds the stream processor too)
 HEAP=${HEAP:-4g}
 TARGET=${BTDA_TARGET:-target-sbench}
 WORK=$(mktemp -d /tmp/btda-sbench-build.XXXXXX)

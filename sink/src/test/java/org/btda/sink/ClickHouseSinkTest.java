@@ -15,10 +15,12 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.common.testing.TestTopics;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.Discovery;
 import org.btda.events.HarvestKind;
@@ -44,22 +46,22 @@ class ClickHouseSinkTest {
     void copiesEveryTopicAndLosesNoRowWhenClickHouseIsStoppedAndRestarted() throws Exception {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
-        Settings settings = SinkKafka.isolatedSettings(kafka, "clickhouse.batch-size", "150", "clickhouse.flush-interval", "200ms");
+        Settings settings = TestTopics.isolatedSettings(kafka, "clickhouse.batch-size", "150", "clickhouse.flush-interval", "200ms");
         Topics topics = new Topics(settings);
         String ih = hex(20);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(1));
 
         ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
-        try (KafkaProducer<String, byte[]> p = SinkKafka.producer(kafka)) {
-            SinkKafka.send(p, topics.torrents(), ih, torrent(ih, t0));
-            for (int i = 0; i < 3; i++) SinkKafka.send(p, topics.harvestRequests(), ih, harvest(ih, "h-" + ih + "-" + i, t0));
-            for (int i = 0; i < 1000; i++) SinkKafka.send(p, topics.observations(), ih + ":pk" + (i % 50), observation(ih, i, t0));
-            SinkKafka.send(p, topics.outPeers(), ih + ":pk0", summary(ih, 1, t0));
-            SinkKafka.send(p, topics.outPeers(), ih + ":pk0", summary(ih, 2, t0));
-            SinkKafka.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 1, t0.plusSeconds(600)));
-            SinkKafka.send(p, topics.outDiscoveries(), ih + ":pk0", discovery(ih, "0-1", PeerSource.TRACKER, true, t0));
-            SinkKafka.send(p, topics.outDiscoveries(), ih + ":pk0", discovery(ih, "0-2", PeerSource.DHT, false, t0.plusSeconds(1)));
+        try (KafkaProducer<String, byte[]> p = TestTopics.producer(kafka)) {
+            TestTopics.send(p, topics.torrents(), ih, torrent(ih, t0));
+            for (int i = 0; i < 3; i++) TestTopics.send(p, topics.harvestRequests(), ih, harvest(ih, "h-" + ih + "-" + i, t0));
+            for (int i = 0; i < 1000; i++) TestTopics.send(p, topics.observations(), ih + ":pk" + (i % 50), observation(ih, i, t0));
+            TestTopics.send(p, topics.outPeers(), ih + ":pk0", summary(ih, 1, t0));
+            TestTopics.send(p, topics.outPeers(), ih + ":pk0", summary(ih, 2, t0));
+            TestTopics.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 1, t0.plusSeconds(600)));
+            TestTopics.send(p, topics.outDiscoveries(), ih + ":pk0", discovery(ih, "0-1", PeerSource.TRACKER, true, t0));
+            TestTopics.send(p, topics.outDiscoveries(), ih + ":pk0", discovery(ih, "0-2", PeerSource.DHT, false, t0.plusSeconds(1)));
             p.flush();
             assertThat(waitForCount(ch, "observations", ih, 1000)).isEqualTo(1000);
 
@@ -71,12 +73,13 @@ class ClickHouseSinkTest {
                 int next = 1000;
                 for (int burst = 0; burst < OUTAGE_BURSTS; burst++) {
                     for (int end = next + 1000 / OUTAGE_BURSTS; next < end; next++) {
-                        SinkKafka.send(p, topics.observations(), ih + ":pk" + (next % 50), observation(ih, next, t0));
+                        TestTopics.send(p, topics.observations(), ih + ":pk" + (next % 50), observation(ih, next, t0));
                     }
-                    if (burst == OUTAGE_BURSTS / 2) SinkKafka.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 2, t0.plusSeconds(300)));
+                    if (burst == OUTAGE_BURSTS / 2) TestTopics.send(p, topics.confirmedDownloads(), ih + ":pk0", confirmed(ih, 2, t0.plusSeconds(300)));
                     p.flush();
                     long burstEnd = stoppedAt + OUTAGE.toNanos() * (burst + 1) / OUTAGE_BURSTS;
-                    Thread.sleep(Math.max(0, (burstEnd - System.nanoTime()) / 1_000_000));
+                    // the outage lasts its full length: a sleep rounded down to whole milliseconds ended it up to 1 ms early
+                    for (long left; (left = burstEnd - System.nanoTime()) > 0; ) TimeUnit.NANOSECONDS.sleep(left);
                 }
                 assertThat(next).isEqualTo(2000);
                 assertThat(Duration.ofNanos(System.nanoTime() - stoppedAt)).isGreaterThanOrEqualTo(OUTAGE);
@@ -142,7 +145,7 @@ class ClickHouseSinkTest {
     void commitsOnlyOffsetsWhoseRowsAreInClickHouseInOrderWhilePipelining() throws Exception {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
-        Settings settings = SinkKafka.isolatedSettings(kafka, "kafka.partitions", "1", "clickhouse.batch-size", "97",
+        Settings settings = TestTopics.isolatedSettings(kafka, "kafka.partitions", "1", "clickhouse.batch-size", "97",
                 "clickhouse.flush-interval", "30ms");
         Topics topics = new Topics(settings);
         String ih = hex(20);
@@ -175,10 +178,10 @@ class ClickHouseSinkTest {
                 }
                 if (last != null) violations.add("query failed: " + last);
             }));
-            try (KafkaProducer<String, byte[]> p = SinkKafka.producer(kafka)) {
+            try (KafkaProducer<String, byte[]> p = TestTopics.producer(kafka)) {
                 for (int i = 0; i < n; i++) {
                     Observation o = Observation.newBuilder(observation(ih, i, t0)).setRequestId("ord-" + i).build();
-                    SinkKafka.send(p, topics.observations(), ih + ":pk" + (i % 50), o);
+                    TestTopics.send(p, topics.observations(), ih + ":pk" + (i % 50), o);
                     if (i % 500 == 499 && i + 1 < n) {
                         // several batches, not one, however fast ClickHouse answers: the next 500 records go out only
                         // once these are committed (a batch grows while its predecessor is in flight, so a sleep here

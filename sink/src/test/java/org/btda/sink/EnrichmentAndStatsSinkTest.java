@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.common.testing.TestTopics;
 import org.btda.events.EvaluatorStatsRecord;
 import org.btda.events.Observation;
 import org.btda.events.PeerSummary;
@@ -28,7 +29,7 @@ class EnrichmentAndStatsSinkTest {
     void enrichedRowsAndEvaluatorStatsAreStored() throws Exception {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
-        Settings settings = SinkKafka.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
+        Settings settings = TestTopics.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
         Topics topics = new Topics(settings);
         kafka.createTopic(topics.evaluatorStats(), 1); // created by the evaluator's TopicContributor in production
         String ih = ClickHouseSinkTest.hex(20);
@@ -49,11 +50,11 @@ class EnrichmentAndStatsSinkTest {
 
         ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
-        try (KafkaProducer<String, byte[]> p = SinkKafka.producer(kafka)) {
-            SinkKafka.send(p, topics.observations(), ih + ":pk1", plain);
-            SinkKafka.send(p, topics.observations(), ih + ":pk2", optIn);
-            SinkKafka.send(p, topics.outPeers(), ih + ":pk0", peer);
-            SinkKafka.send(p, topics.evaluatorStats(), instance, stats);
+        try (KafkaProducer<String, byte[]> p = TestTopics.producer(kafka)) {
+            TestTopics.send(p, topics.observations(), ih + ":pk1", plain);
+            TestTopics.send(p, topics.observations(), ih + ":pk2", optIn);
+            TestTopics.send(p, topics.outPeers(), ih + ":pk0", peer);
+            TestTopics.send(p, topics.evaluatorStats(), instance, stats);
             p.flush();
             waitFor(ch, "SELECT count() FROM btda.evaluator_stats WHERE instance = '" + instance + "'", 1);
             waitFor(ch, "SELECT count() FROM btda.observations WHERE info_hash = '" + ih + "'", 2);

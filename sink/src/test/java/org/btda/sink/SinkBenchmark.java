@@ -23,6 +23,7 @@ import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.common.testing.TestTopics;
 import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerSource;
@@ -108,7 +109,7 @@ public final class SinkBenchmark {
                 .with("clickhouse.flush-interval", System.getProperty("bench.flush-interval", "1s"));
         String batch = System.getProperty("bench.batch-size");
         if (batch != null) s = s.with("clickhouse.batch-size", batch);
-        SinkKafka.createTopics(kafka, new Topics(s));
+        TestTopics.createTopics(kafka, new Topics(s));
         return s;
     }
 

@@ -1,51 +1,13 @@
 package org.btda.streams;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import java.util.function.Predicate;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.btda.common.config.Settings;
-import org.btda.common.kafka.AvroSerde;
-import org.btda.common.kafka.KafkaClients;
-import org.btda.common.kafka.TopicSpec;
-import org.btda.common.kafka.Topics;
-import org.btda.common.testing.TestKafka;
 
-/** Helpers for tests on the real in-process broker: isolated topic prefix per test, produce, read_committed reads. */
+/**
+ * The stream processor's own helper for tests on the real in-process broker; the generic ones (isolated topics,
+ * producing, reading) are in {@link org.btda.common.testing.TestTopics}.
+ */
 public final class KafkaTestSupport {
     private KafkaTestSupport() {}
-
-    /** Settings whose topics (and so application and group ids) no other test in this JVM uses; topics created. */
-    public static Settings isolatedSettings(TestKafka kafka, String... overrides) {
-        String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
-        Settings s = Settings.defaults().with("kafka.topic-prefix", prefix).with("kafka.partitions", "3")
-                .with("kafka.bootstrap-servers", kafka.bootstrapServers());
-        for (int i = 0; i + 1 < overrides.length; i += 2) s = s.with(overrides[i], overrides[i + 1]);
-        for (TopicSpec spec : new Topics(s).all()) kafka.createTopic(spec.newTopic());
-        return s;
-    }
-
-    public static KafkaProducer<String, byte[]> producer(TestKafka kafka) {
-        return new KafkaProducer<>(KafkaClients.producer(kafka.bootstrapServers(), "test-producer"),
-                new StringSerializer(), (topic, v) -> (byte[]) v);
-    }
-
-    @SuppressWarnings("unchecked")
-    public static <T extends SpecificRecord> void send(KafkaProducer<String, byte[]> p, String topic, String key, T value) {
-        AvroSerde<T> serde = AvroSerde.of((Class<T>) value.getClass());
-        p.send(new ProducerRecord<>(topic, key, serde.serialize(topic, value)));
-    }
 
     /**
      * Waits until the running service's global store holds the torrent, so discoveries sent next find it (otherwise
@@ -57,35 +19,5 @@ public final class KafkaTestSupport {
             if (System.nanoTime() > deadline) throw new AssertionError("torrent " + infoHash + " not in the global store after " + timeout);
             Thread.sleep(20);     // polling interval, not a guess: the loop ends on the condition
         }
-    }
-
-    /**
-     * Everything committed to the topic up to now (read_committed, up to the end offsets taken at the start): for
-     * asserting that something was NOT written, without waiting an arbitrary time for it not to arrive.
-     */
-    public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> readCommitted(TestKafka kafka, String topic, Class<T> type,
-                                                                                        Duration timeout) {
-        Properties p = KafkaClients.consumer(kafka.bootstrapServers(), "reader-" + UUID.randomUUID(), "test-reader");
-        AvroSerde<T> serde = AvroSerde.of(type);
-        List<ConsumerRecord<String, T>> out = new ArrayList<>();
-        try (KafkaConsumer<String, T> c = new KafkaConsumer<>(p, new StringDeserializer(), serde.deserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(topic, timeout).stream()
-                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, timeout);     // read_committed: the last stable offsets
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp, timeout) < end.get(tp))) {
-                if (System.nanoTime() > deadline) throw new AssertionError(topic + " not read to its end offsets " + end + " in " + timeout);
-                for (ConsumerRecord<String, T> r : c.poll(Duration.ofMillis(200))) out.add(r);
-            }
-        }
-        return out;
-    }
-
-    /** Reads the topic from the start (read_committed) until {@code done} holds for what was read, or the timeout. */
-    public static <T extends SpecificRecord> List<ConsumerRecord<String, T>> readUntil(TestKafka kafka, String topic, Class<T> type,
-                                                                                    Duration timeout, Predicate<List<ConsumerRecord<String, T>>> done) {
-        return kafka.readUntil(topic, AvroSerde.of(type), timeout, done);
     }
 }

@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.common.testing.TestTopics;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.ContactRequest;
 import org.btda.events.Discovery;
@@ -31,25 +32,25 @@ class StreamProcessorServiceTest {
     @Test
     void discoversContactsConfirmsAndResumesAfterRestartOnARealBroker() throws Exception {
         TestKafka kafka = TestKafka.shared();
-        Settings settings = KafkaTestSupport.isolatedSettings(kafka, "revisit.delay", "3s", "revisit.backoff-base", "1s");
+        Settings settings = TestTopics.isolatedSettings(kafka, "revisit.delay", "3s", "revisit.backoff-base", "1s");
         Topics topics = new Topics(settings);
         EndpointVault vault = TopologyFixture.vault();
 
-        try (KafkaProducer<String, byte[]> producer = KafkaTestSupport.producer(kafka)) {
+        try (KafkaProducer<String, byte[]> producer = TestTopics.producer(kafka)) {
             StreamProcessorService first = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(), Files.createDirectory(tmp.resolve("a")), vault);
             first.start();
             try {
                 assertThat(first.awaitRunning(WAIT)).isTrue();
-                KafkaTestSupport.send(producer, topics.torrents(), IH, TopologyFixture.torrent(IH, 100, 16384, true));
+                TestTopics.send(producer, topics.torrents(), IH, TopologyFixture.torrent(IH, 100, 16384, true));
                 producer.flush();
                 KafkaTestSupport.awaitTorrent(first, IH, WAIT);   // the global store must hold it before the discoveries arrive
                 for (int i = 1; i <= 3; i++) {
-                    KafkaTestSupport.send(producer, topics.discovered(), TopologyFixture.ref("peer" + i),
+                    TestTopics.send(producer, topics.discovered(), TopologyFixture.ref("peer" + i),
                             TopologyFixture.discovery(IH, "peer" + i, PeerSource.TRACKER, i, Instant.now()));
                 }
                 producer.flush();
 
-                List<ConsumerRecord<String, ContactRequest>> reqs = KafkaTestSupport.readUntil(kafka, topics.contacts(),
+                List<ConsumerRecord<String, ContactRequest>> reqs = TestTopics.readUntil(kafka, topics.contacts(),
                         ContactRequest.class, WAIT, l -> l.stream().map(r -> r.value().getPeerKey()).distinct().count() == 3);
                 assertThat(reqs).extracting(r -> r.value().getPeerKey()).contains("peer1", "peer2", "peer3");
                 ContactRequest r1 = reqs.stream().filter(r -> r.value().getPeerKey().equals("peer1")).findFirst().orElseThrow().value();
@@ -59,12 +60,12 @@ class StreamProcessorServiceTest {
 
                 // peer1 goes from 10 % to 100 %: one confirmed download
                 Instant t = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS).minusSeconds(600);
-                KafkaTestSupport.send(producer, topics.observations(), TopologyFixture.ref("peer1"),
+                TestTopics.send(producer, topics.observations(), TopologyFixture.ref("peer1"),
                         TopologyFixture.observation(IH, "peer1", r1.getId(), t, 10, 100, 16384));
-                KafkaTestSupport.send(producer, topics.observations(), TopologyFixture.ref("peer1"),
+                TestTopics.send(producer, topics.observations(), TopologyFixture.ref("peer1"),
                         TopologyFixture.observation(IH, "peer1", null, t.plusSeconds(300), 100, 100, 16384));
                 producer.flush();
-                List<ConsumerRecord<String, ConfirmedDownload>> confirmed = KafkaTestSupport.readUntil(kafka,
+                List<ConsumerRecord<String, ConfirmedDownload>> confirmed = TestTopics.readUntil(kafka,
                         topics.confirmedDownloads(), ConfirmedDownload.class, WAIT, l -> !l.isEmpty());
                 assertThat(confirmed).singleElement().satisfies(c -> {
                     assertThat(c.value().getPeerKey()).isEqualTo("peer1");
@@ -73,10 +74,10 @@ class StreamProcessorServiceTest {
 
                 // peer2 is revisited by the wall-clock punctuation once revisit.delay has passed
                 ContactRequest r2 = reqs.stream().filter(r -> r.value().getPeerKey().equals("peer2")).findFirst().orElseThrow().value();
-                KafkaTestSupport.send(producer, topics.observations(), TopologyFixture.ref("peer2"),
+                TestTopics.send(producer, topics.observations(), TopologyFixture.ref("peer2"),
                         TopologyFixture.observation(IH, "peer2", r2.getId(), Instant.now(), 20, 100, 16384));
                 producer.flush();
-                List<ConsumerRecord<String, ContactRequest>> later = KafkaTestSupport.readUntil(kafka, topics.contacts(),
+                List<ConsumerRecord<String, ContactRequest>> later = TestTopics.readUntil(kafka, topics.contacts(),
                         ContactRequest.class, WAIT, l -> l.stream().filter(r -> r.value().getPeerKey().equals("peer2")).count() >= 2);
                 List<ContactRequest> peer2 = later.stream().map(ConsumerRecord::value).filter(r -> r.getPeerKey().equals("peer2")).toList();
                 assertThat(peer2).hasSizeGreaterThanOrEqualTo(2);
@@ -90,16 +91,16 @@ class StreamProcessorServiceTest {
             second.start();
             try {
                 assertThat(second.awaitRunning(WAIT)).isTrue();
-                KafkaTestSupport.send(producer, topics.discovered(), TopologyFixture.ref("peer1"),
+                TestTopics.send(producer, topics.discovered(), TopologyFixture.ref("peer1"),
                         TopologyFixture.discovery(IH, "peer1", PeerSource.DHT, 1, Instant.now()));
                 producer.flush();
-                List<ConsumerRecord<String, Discovery>> disc = KafkaTestSupport.readUntil(kafka, StreamTopics.outDiscoveries(topics),
+                List<ConsumerRecord<String, Discovery>> disc = TestTopics.readUntil(kafka, StreamTopics.outDiscoveries(topics),
                         Discovery.class, WAIT, l -> l.size() >= 4);
                 assertThat(disc).hasSize(4);
                 // across partitions the read order is arbitrary; within peer1's partition it is the processing order
                 assertThat(disc).filteredOn(r -> r.value().getPeerKey().equals("peer1")).extracting(r -> r.value().getIsNew())
                         .as("peer1 is known after the restart").containsExactly(true, false);
-                List<ConsumerRecord<String, PeerSummary>> summaries = KafkaTestSupport.readUntil(kafka, StreamTopics.outPeers(topics),
+                List<ConsumerRecord<String, PeerSummary>> summaries = TestTopics.readUntil(kafka, StreamTopics.outPeers(topics),
                         PeerSummary.class, WAIT, l -> l.stream().anyMatch(r -> r.value().getPeerKey().equals("peer1") && r.value().getDuplicates() == 1));
                 PeerSummary last = summaries.stream().map(ConsumerRecord::value).filter(s -> s.getPeerKey().equals("peer1"))
                         .reduce((a, b) -> b).orElseThrow();
@@ -110,7 +111,7 @@ class StreamProcessorServiceTest {
                 assertThat(versions).isSorted().doesNotHaveDuplicates();
                 // still exactly one confirmed download for peer1: anything the rediscovery emitted is committed in the
                 // same transaction as the summary read above, so reading to the end offsets now sees it
-                assertThat(KafkaTestSupport.readCommitted(kafka, topics.confirmedDownloads(), ConfirmedDownload.class, WAIT))
+                assertThat(TestTopics.readCommitted(kafka, topics.confirmedDownloads(), ConfirmedDownload.class, WAIT))
                         .hasSize(1);
             } finally {
                 second.close();

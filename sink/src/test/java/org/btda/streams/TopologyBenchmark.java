@@ -37,6 +37,7 @@ import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.TopicSpec;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.common.testing.TestTopics;
 import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerDiscovered;
@@ -68,6 +69,10 @@ import org.rocksdb.RocksIterator;
  *   <li>state size: RocksDB directories of the stores per peer after a clean close, and the serialized PeerState.</li>
  * </ol>
  * Every phase is bounded in record count and time; the whole run stops at 10 minutes.
+ *
+ * <p>In the sink module, which runs downstream of the stream processor, so the stream processor never depends on its
+ * consumer; in package {@code org.btda.streams} for package-private topology code ({@code StreamProcessorService
+ * .registeredTorrent}, {@code PeerStateSerde}, the store names in {@code BtdaTopology}) and {@code TopologyFixture}.
  */
 public final class TopologyBenchmark {
     private static final int PEERS = Integer.getInteger("bench.peers", 1_000_000);
@@ -137,7 +142,7 @@ public final class TopologyBenchmark {
         service.start();
         if (!service.awaitRunning(Duration.ofSeconds(60))) throw new IllegalStateException("topology not RUNNING: " + service.state());
         for (int t = 0; t < TORRENTS; t++) {
-            KafkaTestSupport.send(producer, topics.torrents(), infoHash(t), TopologyFixture.torrent(infoHash(t), PIECES, PIECE_LENGTH, true));
+            TestTopics.send(producer, topics.torrents(), infoHash(t), TopologyFixture.torrent(infoHash(t), PIECES, PIECE_LENGTH, true));
         }
         producer.flush();
         for (int t = 0; t < TORRENTS; t++) {       // the global torrent store must hold them before the first discovery

@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.common.testing.TestTopics;
 import org.btda.events.ContactRequest;
 import org.btda.events.FailureReason;
 import org.btda.events.Observation;
@@ -30,6 +31,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The whole path on the real broker and the real ClickHouse: an enriched observation goes through the topology and
  * the sink into {@code btda.peers}, and a later failed contact (no enrichment) does not blank the columns.
+ *
+ * <p>In the sink module, downstream of both stages, so the stream processor never depends on its consumer; in package
+ * {@code org.btda.streams} for the package-private {@code StreamProcessorService.registeredTorrent} (through
+ * {@code KafkaTestSupport.awaitTorrent}) and {@code TopologyFixture}.
  */
 class EnrichedPeersClickHouseTest {
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -41,7 +46,7 @@ class EnrichedPeersClickHouseTest {
     void peersRowCarriesTheEnrichmentOfTheLatestObservations() throws Exception {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
-        Settings settings = KafkaTestSupport.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
+        Settings settings = TestTopics.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
         Topics topics = new Topics(settings);
         byte[] ihBytes = new byte[20];
         ThreadLocalRandom.current().nextBytes(ihBytes);
@@ -53,24 +58,24 @@ class EnrichedPeersClickHouseTest {
         ClickHouseSinkService sink = new ClickHouseSinkService(ch.sinkConfig(settings));
         streams.start();
         sink.start();
-        try (KafkaProducer<String, byte[]> p = KafkaTestSupport.producer(kafka)) {
+        try (KafkaProducer<String, byte[]> p = TestTopics.producer(kafka)) {
             assertThat(streams.awaitRunning(WAIT)).isTrue();
-            KafkaTestSupport.send(p, topics.torrents(), ih, TopologyFixture.torrent(ih, 100, 16384, true));
+            TestTopics.send(p, topics.torrents(), ih, TopologyFixture.torrent(ih, 100, 16384, true));
             p.flush();
             KafkaTestSupport.awaitTorrent(streams, ih, WAIT);   // the global store must hold it before the discovery arrives
-            KafkaTestSupport.send(p, topics.discovered(), ref, TopologyFixture.discovery(ih, "pe1", PeerSource.TRACKER, 7, Instant.now()));
+            TestTopics.send(p, topics.discovered(), ref, TopologyFixture.discovery(ih, "pe1", PeerSource.TRACKER, 7, Instant.now()));
             p.flush();
-            List<ConsumerRecord<String, ContactRequest>> reqs = KafkaTestSupport.readUntil(kafka, topics.contacts(),
+            List<ConsumerRecord<String, ContactRequest>> reqs = TestTopics.readUntil(kafka, topics.contacts(),
                     ContactRequest.class, WAIT, l -> !l.isEmpty());
             assertThat(reqs).isNotEmpty();
 
             // the evaluator had the opt-in on, this deployment's stream processor has not: no address may reach the table
-            KafkaTestSupport.send(p, topics.observations(), ref, Observation.newBuilder(
+            TestTopics.send(p, topics.observations(), ref, Observation.newBuilder(
                     TopologyFixture.observation(ih, "pe1", reqs.get(0).value().getId(), t, 10, 100, 16384))
                     .setNetwork("198.51.100.0/24").setCity("Amsterdam").setCountry("NL").setContinent("EU")
                     .setLatitude(52.4).setLongitude(4.9).setAsn(64500L).setAsOrg("Example Transit NL")
                     .setDomain("example.net").setAddress("198.51.100.7").build());
-            KafkaTestSupport.send(p, topics.observations(), ref, Observation.newBuilder(
+            TestTopics.send(p, topics.observations(), ref, Observation.newBuilder(
                     TopologyFixture.observation(ih, "pe1", null, t.plusSeconds(60), null, 100, 16384))
                     .setSuccess(false).setFailure(FailureReason.CONNECT_TIMEOUT).setClient(null).build());
             p.flush();
