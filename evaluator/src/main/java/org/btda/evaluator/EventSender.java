@@ -14,6 +14,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.kafka.KafkaClients;
+import org.btda.common.kafka.KafkaConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,10 +33,10 @@ final class EventSender implements AutoCloseable {
     private final EvaluatorStats stats;
     private final BooleanSupplier running;
 
-    EventSender(String bootstrapServers, String instanceId, EvaluatorStats stats, BooleanSupplier running) {
+    EventSender(KafkaConfig kafka, String instanceId, EvaluatorStats stats, BooleanSupplier running) {
         this.stats = stats;
         this.running = running;
-        Properties p = KafkaClients.producer(bootstrapServers, instanceId);
+        Properties p = KafkaClients.producer(kafka, instanceId);
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");

@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.evaluator.contact.TorrentInfo;
 import org.btda.events.TorrentRegistered;
 import org.slf4j.Logger;
@@ -41,9 +42,9 @@ final class TorrentCatalog implements AutoCloseable {
     private final CountDownLatch caughtUp = new CountDownLatch(1);
     private volatile boolean running = true;
 
-    TorrentCatalog(String bootstrapServers, String topic, String clientId) {
+    TorrentCatalog(KafkaConfig kafka, String topic, String clientId) {
         this.topic = topic;
-        Properties c = KafkaClients.consumer(bootstrapServers, "unused", clientId + "-torrents");
+        Properties c = KafkaClients.consumer(kafka, "unused", clientId + "-torrents");
         c.remove(ConsumerConfig.GROUP_ID_CONFIG);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

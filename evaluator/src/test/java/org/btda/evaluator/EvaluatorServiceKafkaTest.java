@@ -75,6 +75,7 @@ class EvaluatorServiceKafkaTest {
         String prefix = "t" + UUID.randomUUID().toString().substring(0, 8) + ".";
         Path secret = tmp.resolve("secret");
         settings = Settings.defaults()
+                .with("kafka.bootstrap-servers", kafka.bootstrapServers())
                 .with("kafka.topic-prefix", prefix)
                 .with("security.secret-file", secret.toString())
                 .with("do-not-contact", "127.0.0.77/32");
@@ -93,6 +94,10 @@ class EvaluatorServiceKafkaTest {
         return EvaluatorConfig.defaults()
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(800), Duration.ofSeconds(5))
                 .withMaxSessions(maxSessions);
+    }
+
+    EvaluatorService service(int maxSessions) {
+        return new EvaluatorService(EvaluatorServiceConfig.from(settings).withEvaluator(config(maxSessions)));
     }
 
     ContactRequest request(String id, InetSocketAddress a, Instant due) {
@@ -164,7 +169,7 @@ class EvaluatorServiceKafkaTest {
         }
         produce(reqs);
 
-        EvaluatorService svc = new EvaluatorService(settings, kafka.bootstrapServers(), config(100));
+        EvaluatorService svc = service(100);
         svc.start();
         List<ConsumerRecord<String, Observation>> obs = readUntil(topics.observations(), observations,
                 l -> distinctIds(l) == reqs.size());
@@ -218,7 +223,7 @@ class EvaluatorServiceKafkaTest {
         produce(reqs);
 
         // A: at most 10 sessions at a time (each ~0.8 s), so it is killed with work in flight and work not yet started
-        EvaluatorService a = new EvaluatorService(settings, kafka.bootstrapServers(), config(10));
+        EvaluatorService a = service(10);
         a.start();
         // wait on A's own acknowledged count, not on the topic: a record can be readable before A's producer has
         // processed its acknowledgement, and kill() fails the callbacks still pending
@@ -228,7 +233,7 @@ class EvaluatorServiceKafkaTest {
         assertThat(doneByA).isGreaterThanOrEqualTo(15).isLessThan(n);
         assertThat(committedTotal()).as("A committed only part of the topic").isLessThan(n);
 
-        EvaluatorService b = new EvaluatorService(settings, kafka.bootstrapServers(), config(50));
+        EvaluatorService b = service(50);
         b.start();
         List<ConsumerRecord<String, Observation>> all = readUntil(topics.observations(), observations, l -> distinctIds(l) == n);
         b.close();

@@ -95,6 +95,7 @@ class PassiveModeTest {
             metricsPort = s.getLocalPort();
         }
         settings = Settings.defaults()
+                .with("kafka.bootstrap-servers", kafka.bootstrapServers())
                 .with("kafka.topic-prefix", prefix)
                 .with("security.secret-file", tmp.resolve("secret").toString())
                 .with("passive", "true")
@@ -262,9 +263,9 @@ class PassiveModeTest {
     // ---- helpers ---------------------------------------------------------------------------------------------------
 
     EvaluatorService start() {
-        EvaluatorConfig cfg = EvaluatorConfig.from(settings)
-                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(10));
-        EvaluatorService s = new EvaluatorService(settings, kafka.bootstrapServers(), cfg);
+        EvaluatorServiceConfig cfg = EvaluatorServiceConfig.from(settings);
+        EvaluatorService s = new EvaluatorService(cfg.withEvaluator(
+                cfg.evaluator().withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofSeconds(10))));
         s.start();
         toClose.add(s);
         return s;

@@ -6,6 +6,7 @@ import java.util.List;
 
 import org.btda.common.config.Settings;
 import org.btda.evaluator.EvaluatorService;
+import org.btda.evaluator.EvaluatorServiceConfig;
 import org.btda.harvester.HarvesterConfig;
 import org.btda.harvester.HarvesterService;
 import org.btda.sink.ClickHouseSinkService;
@@ -79,8 +80,8 @@ public final class ServiceCatalog {
     }
 
     private static List<Service> evaluator(Settings settings) {
-        String bootstrap = settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS);
-        return List.of(Adapted.of("evaluator", () -> new EvaluatorService(settings, bootstrap), EvaluatorService::start));
+        return List.of(Adapted.of("evaluator", () -> new EvaluatorService(EvaluatorServiceConfig.from(settings)),
+                EvaluatorService::start));
     }
 
     /** The harvester's typed config is built on start(), so that a bad value or DNS lookup fails where it is handled. */

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.btda.common.config.Settings;
 import org.btda.common.net.Networks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,8 +50,9 @@ public final class GeoIpEnricher implements Closeable {
         this.grid = grid;
     }
 
-    public static GeoIpEnricher open(Settings settings) {
-        return open(settings.get(Settings.GEOIP_DIR), settings.get(Settings.GEOIP_COORDINATE_GRID));
+    /** From {@code geoip.dir} on the {@code geoip.coordinate-grid}. */
+    public static GeoIpEnricher open(EnrichmentConfig config) {
+        return open(config.geoipDir(), config.coordinateGrid());
     }
 
     /** Opens what is there in {@code dir}; never throws for missing or broken files. */

@@ -2,7 +2,6 @@ package org.btda.evaluator.enrich;
 
 import java.io.Closeable;
 import java.net.InetAddress;
-import org.btda.common.config.Settings;
 import org.btda.protocol.client.ClientIds;
 
 /**
@@ -25,10 +24,10 @@ public final class PeerEnricher implements Closeable {
     }
 
     /** Opens the GeoLite2 databases from {@code geoip.dir} and, if {@code dns.enabled}, starts the reverse resolver. */
-    public static PeerEnricher create(Settings settings) {
-        GeoIpEnricher geo = GeoIpEnricher.open(settings);
+    public static PeerEnricher create(EnrichmentConfig config) {
+        GeoIpEnricher geo = GeoIpEnricher.open(config);
         try {
-            ReverseDnsEnricher dns = settings.get(Settings.DNS_ENABLED) ? ReverseDnsEnricher.create(settings) : null;
+            ReverseDnsEnricher dns = config.dnsEnabled() ? ReverseDnsEnricher.create(config) : null;
             return new PeerEnricher(geo, dns);
         } catch (RuntimeException e) {
             geo.close();

@@ -37,7 +37,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
-import org.btda.common.config.Settings;
 import org.btda.common.net.Networks;
 
 /**
@@ -111,11 +110,10 @@ public final class ReverseDnsEnricher implements Closeable {
     }
 
     /** With its own single-threaded event loop, configured by {@code dns.server}, {@code dns.timeout}, {@code dns.cache-size}. */
-    public static ReverseDnsEnricher create(Settings settings) {
-        InetSocketAddress server = parseServer(settings.get(Settings.DNS_SERVER));
+    public static ReverseDnsEnricher create(EnrichmentConfig config) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("btda-rdns", true), NioIoHandler.newFactory());
         try {
-            return new ReverseDnsEnricher(group.next(), group, server, settings.get(Settings.DNS_TIMEOUT), settings.get(Settings.DNS_CACHE_SIZE));
+            return new ReverseDnsEnricher(group.next(), group, config.dnsServer(), config.dnsTimeout(), config.dnsCacheSize());
         } catch (RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;

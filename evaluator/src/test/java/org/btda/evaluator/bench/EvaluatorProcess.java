@@ -5,8 +5,8 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 import org.btda.common.config.Settings;
-import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorService;
+import org.btda.evaluator.EvaluatorServiceConfig;
 import org.btda.evaluator.EvaluatorStats;
 
 /**
@@ -24,10 +24,11 @@ public final class EvaluatorProcess {
         int maxSessions = Integer.parseInt(args[3]);
         Path secret = Files.createTempDirectory("btda-bench-secret").resolve("secret");
         Settings settings = Settings.defaults()
+                .with("kafka.bootstrap-servers", bootstrap)
                 .with("kafka.topic-prefix", prefix)
                 .with("security.secret-file", secret.toString())
                 .with("evaluator.max-sessions", String.valueOf(maxSessions));
-        EvaluatorService svc = new EvaluatorService(settings, bootstrap, EvaluatorConfig.from(settings));
+        EvaluatorService svc = new EvaluatorService(EvaluatorServiceConfig.from(settings));
         svc.start();
         EvaluatorStats s = svc.stats();
         long start = System.nanoTime();

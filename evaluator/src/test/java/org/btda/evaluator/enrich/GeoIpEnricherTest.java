@@ -96,7 +96,7 @@ class GeoIpEnricherTest {
     @Test
     void coordinatesFollowTheConfiguredGrid() {
         Settings s = Settings.defaults().with(Settings.GEOIP_DIR, dbDir).with("geoip.coordinate-grid", "1");
-        try (GeoIpEnricher geo = GeoIpEnricher.open(s)) {
+        try (GeoIpEnricher geo = GeoIpEnricher.open(EnrichmentConfig.from(s))) {
             Enrichment e = geo.lookup(ip("203.0.113.1"));
             assertThat(e.latitude()).isEqualTo(52.0);
             assertThat(e.longitude()).isEqualTo(5.0);

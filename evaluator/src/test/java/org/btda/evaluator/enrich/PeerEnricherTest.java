@@ -49,7 +49,7 @@ class PeerEnricherTest {
     @Test
     void firstObservationHasGeoAndClientAndALaterOneAlsoTheDomain() throws Exception {
         InetAddress peer = Networks.parseLiteral("203.0.113.6");
-        try (PeerEnricher enricher = PeerEnricher.create(settings)) {
+        try (PeerEnricher enricher = PeerEnricher.create(EnrichmentConfig.from(settings))) {
             Enrichment first = enricher.enrich(peer, peerId("-TR3000-"), null);
             assertThat(first).isEqualTo(new Enrichment("203.0.113.0/24", "Amsterdam", "NL", "EU", 52.4, 4.9, 64500L,
                     "Example Transit NL", null, "Transmission 3.00"));
@@ -63,7 +63,7 @@ class PeerEnricherTest {
     @Test
     void clientFromBep10VersionWhenThePeerIdIsUnknown() throws Exception {
         InetAddress peer = Networks.parseLiteral("203.0.113.5");
-        try (PeerEnricher enricher = PeerEnricher.create(settings)) {
+        try (PeerEnricher enricher = PeerEnricher.create(EnrichmentConfig.from(settings))) {
             assertThat(enricher.enrich(peer, peerId("XXXXXXXX"), "Deluge 2.1.1").client()).isEqualTo("Deluge 2.1.1");
             assertThat(enricher.enrich(peer, peerId("-qB4620-"), "qBittorrent/4.6.2").client()).isEqualTo("qBittorrent 4.6.2");
             assertThat(enricher.enrich(peer).client()).isNull();
@@ -74,7 +74,7 @@ class PeerEnricherTest {
 
     @Test
     void reverseDnsCanBeSwitchedOff() {
-        try (PeerEnricher enricher = PeerEnricher.create(settings.with("dns.enabled", "false"))) {
+        try (PeerEnricher enricher = PeerEnricher.create(EnrichmentConfig.from(settings.with("dns.enabled", "false")))) {
             assertThat(enricher.reverseDns()).isNull();
             Enrichment e = enricher.enrich(Networks.parseLiteral("203.0.113.5"));
             assertThat(e.domain()).isNull();
@@ -85,7 +85,7 @@ class PeerEnricherTest {
     @Test
     void enrichmentNeverCarriesTheAddress() throws Exception {
         InetAddress peer = Networks.parseLiteral("203.0.113.5");
-        try (PeerEnricher enricher = PeerEnricher.create(settings)) {
+        try (PeerEnricher enricher = PeerEnricher.create(EnrichmentConfig.from(settings))) {
             enricher.reverseDns().domain(peer).get(10, TimeUnit.SECONDS);
             Enrichment e = enricher.enrich(peer, peerId("-TR3000-"), null);
             assertThat(e.domain()).isEqualTo("comcast.net");

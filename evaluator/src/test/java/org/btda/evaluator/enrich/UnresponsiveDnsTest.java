@@ -11,24 +11,25 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import org.btda.common.net.Networks;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A DNS server that reads every query and never answers (a UDP socket on 127.0.0.1 that drops what it reads): the
- * evaluator's thread must not wait for it, and lookups must end after {@code dns.timeout}.
+ * evaluator's thread must not wait for it, and lookups must end after {@code dns.timeout}. Nothing here depends on how
+ * fast the machine is: that a call did not wait is shown by the server never answering, not by a stopwatch.
  */
 class UnresponsiveDnsTest {
-    private static final Duration TIMEOUT = Duration.ofMillis(1500);
     private static final int ADDRESSES = 200;
 
     private DatagramSocket blackHole;
@@ -62,61 +63,79 @@ class UnresponsiveDnsTest {
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
 
+    private ReverseDnsEnricher enricher(Duration timeout) {
+        return new ReverseDnsEnricher(group.next(), (InetSocketAddress) blackHole.getLocalSocketAddress(), timeout, 10_000);
+    }
+
+    private static InetAddress address(int i) {
+        return Networks.parseLiteral("198.51.100." + (i + 1));
+    }
+
+    /**
+     * With a deadline an hour away and a server that never answers, a lookup cannot end during this test: a call that
+     * waited for its answer (or its deadline) would never return, and the JUnit timeout, far above what 200 calls
+     * need on any machine, would fail the test. For the same reason the in-flight count cannot change once all
+     * queries are out, so reading it is not a race.
+     */
     @Test
-    void callerNeverWaitsAndLookupsTimeOut() throws Exception {
-        try (ReverseDnsEnricher r = new ReverseDnsEnricher(group.next(), (InetSocketAddress) blackHole.getLocalSocketAddress(), TIMEOUT, 10_000)) {
-            InetAddress first = Networks.parseLiteral("198.51.100.1");
-            long[] nanos = new long[ADDRESSES];
-            long startAll = System.nanoTime();
-            Optional<String> firstAnswer = r.domainIfKnown(first);
-            nanos[0] = System.nanoTime() - startAll;
-            // Returned while its lookup is still outstanding: it did not wait for the server.
-            CompletableFuture<Optional<String>> pending = r.domain(first);
-            assertThat(pending).isNotDone();
-            assertThat(firstAnswer).isEmpty();
-            for (int i = 1; i < ADDRESSES; i++) {
-                InetAddress a = Networks.parseLiteral("198.51.100." + (i + 1));
-                long t0 = System.nanoTime();
-                assertThat(r.domainIfKnown(a)).isEmpty();
-                nanos[i] = System.nanoTime() - t0;
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void callerNeverWaitsForAnUnansweredLookup() throws Exception {
+        try (ReverseDnsEnricher r = enricher(Duration.ofHours(1))) {
+            for (int i = 0; i < ADDRESSES; i++) {
+                assertThat(r.domainIfKnown(address(i))).isEmpty();
             }
-            long allNanos = System.nanoTime() - startAll;
-            // Together, all calls took less than ONE unanswered query lasts; blocking calls would take 200 times that.
-            assertThat(Duration.ofNanos(allNanos)).isLessThan(TIMEOUT);
-            assertThat(r.stats().inFlight()).isEqualTo(ADDRESSES);
-            long firstCall = nanos[0];
-            Arrays.sort(nanos);
-            System.out.printf("domainIfKnown against a silent DNS server: first call %.1f us, median %.1f us,"
-                    + " p90 %.1f us, max %.1f us over %d calls%n", firstCall / 1e3, nanos[ADDRESSES / 2] / 1e3,
-                    nanos[ADDRESSES * 9 / 10] / 1e3, nanos[ADDRESSES - 1] / 1e3, ADDRESSES);
+            // every call returned while its lookup was outstanding: nothing has answered, nothing has failed
+            for (int i = 0; i < ADDRESSES; i++) {
+                assertThat(r.domain(address(i))).isNotDone();
+            }
+            awaitTrue(() -> received.get() >= ADDRESSES, "every query reached the server");
+            ReverseDnsEnricher.Stats stats = r.stats();
+            assertThat(received.get()).as("one query per address").isEqualTo(ADDRESSES);
+            assertThat(stats.queries()).isEqualTo(ADDRESSES);
+            assertThat(stats.inFlight()).isEqualTo(ADDRESSES);
+            assertThat(stats.answered()).isZero();
+            assertThat(stats.failed()).isZero();
+            // asking again while the lookup runs joins it: no second query
+            assertThat(r.domainIfKnown(address(0))).isEmpty();
+            assertThat(r.stats().queries()).isEqualTo(ADDRESSES);
+        }
+    }
 
-            long waitStart = System.nanoTime();
-            assertThat(pending).failsWithin(TIMEOUT.plusSeconds(5))
+    @Test
+    void unansweredLookupsFailWithATimeoutThatIsRemembered() throws Exception {
+        Duration timeout = Duration.ofMillis(500);
+        try (ReverseDnsEnricher r = enricher(timeout)) {
+            long started = System.nanoTime();
+            CompletableFuture<Optional<String>> first = r.domain(address(0));
+            for (int i = 1; i < ADDRESSES; i++) {
+                assertThat(r.domainIfKnown(address(i))).isEmpty();
+            }
+            // generous bound: on a busy machine the deadline fires late, never early
+            assertThat(first).failsWithin(Duration.ofSeconds(60))
                     .withThrowableOfType(ExecutionException.class).withRootCauseInstanceOf(TimeoutException.class);
-            Duration total = Duration.ofNanos(System.nanoTime() - startAll);
-            Duration waited = Duration.ofNanos(System.nanoTime() - waitStart);
-            System.out.printf("lookup failed after %d ms (dns.timeout %d ms)%n", total.toMillis(), TIMEOUT.toMillis());
-            assertThat(total).isGreaterThanOrEqualTo(TIMEOUT.minusMillis(100));
-            assertThat(waited).isLessThan(TIMEOUT.plusSeconds(3));
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("not before dns.timeout").isGreaterThanOrEqualTo(timeout);
 
-            // The queries really went to the server (and only once each).
-            awaitQuiet(r);
-            assertThat(received.get()).isEqualTo(ADDRESSES);
-            assertThat(r.stats().failed()).isEqualTo(ADDRESSES);
+            // every lookup ends (the counter moves last, after the cache and the in-flight map are updated)
+            awaitTrue(() -> r.stats().failed() == ADDRESSES, "every lookup failed");
+            awaitTrue(() -> received.get() >= ADDRESSES, "every query reached the server");
+            assertThat(received.get()).as("one query per address").isEqualTo(ADDRESSES);
             assertThat(r.stats().inFlight()).isZero();
+            assertThat(r.stats().answered()).isZero();
 
             // The failure is remembered for a while: no new query, immediate answer.
             long queries = r.stats().queries();
-            assertThat(r.domainIfKnown(first)).isEmpty();
-            assertThat(r.domain(first)).isCompletedWithValue(Optional.empty());
+            assertThat(queries).isEqualTo(ADDRESSES);
+            assertThat(r.domainIfKnown(address(0))).isEmpty();
+            assertThat(r.domain(address(0))).isCompletedWithValue(Optional.empty());
             assertThat(r.stats().queries()).isEqualTo(queries);
         }
     }
 
-    /** Waits (bounded) until every outstanding lookup has ended. */
-    private static void awaitQuiet(ReverseDnsEnricher r) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (r.stats().inFlight() > 0 && System.nanoTime() < deadline) {
+    /** Waits for a condition, bounded (a missed condition fails; the bound is not what the test measures). */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("timed out waiting: " + what).isLessThan(deadline);
             Thread.sleep(20);
         }
     }

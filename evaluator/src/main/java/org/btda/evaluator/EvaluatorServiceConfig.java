@@ -1,0 +1,81 @@
+package org.btda.evaluator;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
+import org.btda.common.metrics.MetricsConfig;
+import org.btda.common.net.CidrSet;
+import org.btda.common.net.Networks;
+import org.btda.evaluator.enrich.EnrichmentConfig;
+
+/**
+ * Everything the evaluator service reads from settings, as typed values; the launcher builds it with {@link #from}
+ * and the service never sees {@link Settings}. This and the records it holds are the only places in the evaluator
+ * that map setting keys, and they add no defaults of their own: every value comes from the registry.
+ *
+ * @param evaluator      the contact engine's values (sessions, timeouts, limits, instance id)
+ * @param kafka          broker and topic names
+ * @param metrics        the JVM's Prometheus endpoint
+ * @param enrichment     GeoIP and reverse DNS
+ * @param secretFile     security.secret-file, or {@code <state.dir>/secret}: the key of peer keys and sealed endpoints
+ * @param storeAddresses privacy.store-addresses: also put the plain address into observations
+ * @param doNotContact   do-not-contact networks: never dialled, never published as PEX peers
+ * @param listenPort     listen.port: a PEX endpoint on it at one of our addresses is ourselves, not a peer
+ * @param passive        the incoming listener when {@code passive} is on, else empty
+ * @param statsInterval  stats.interval, between EvaluatorStatsRecords
+ */
+public record EvaluatorServiceConfig(EvaluatorConfig evaluator, KafkaConfig kafka, MetricsConfig metrics,
+        EnrichmentConfig enrichment, Path secretFile, boolean storeAddresses, CidrSet doNotContact, int listenPort,
+        Optional<Listener> passive, Duration statsInterval) {
+
+    /**
+     * The passive listener.
+     *
+     * @param bind           listen.address (any when empty) and listen.port
+     * @param maxConnections listen.max-connections, incoming sessions at once
+     * @param maxPerAddress  listen.max-per-address, incoming sessions at once from one address
+     */
+    public record Listener(InetSocketAddress bind, int maxConnections, int maxPerAddress) {
+        public Listener {
+            Objects.requireNonNull(bind, "bind");
+        }
+    }
+
+    public EvaluatorServiceConfig {
+        Objects.requireNonNull(evaluator, "evaluator");
+        Objects.requireNonNull(kafka, "kafka");
+        Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(enrichment, "enrichment");
+        Objects.requireNonNull(secretFile, "secretFile");
+        Objects.requireNonNull(doNotContact, "doNotContact");
+        Objects.requireNonNull(passive, "passive");
+        Objects.requireNonNull(statsInterval, "statsInterval");
+    }
+
+    public static EvaluatorServiceConfig from(Settings s) {
+        return new EvaluatorServiceConfig(EvaluatorConfig.from(s), KafkaConfig.from(s), MetricsConfig.from(s),
+                EnrichmentConfig.from(s), s.secretFile(), s.get(Settings.PRIVACY_STORE_ADDRESSES),
+                CidrSet.parse(s.get(Settings.DO_NOT_CONTACT)), s.get(Settings.LISTEN_PORT),
+                s.get(Settings.PASSIVE) ? Optional.of(listener(s)) : Optional.empty(), s.get(Settings.STATS_INTERVAL));
+    }
+
+    /** listen.address is parsed only in passive mode: an unused value is not validated, as before. */
+    private static Listener listener(Settings s) {
+        String addr = s.get(Settings.LISTEN_ADDRESS);
+        int port = s.get(Settings.LISTEN_PORT);
+        InetSocketAddress bind = addr == null || addr.isBlank()
+                ? new InetSocketAddress(port) : new InetSocketAddress(Networks.parseLiteral(addr), port);
+        return new Listener(bind, s.get(Settings.LISTEN_MAX_CONNECTIONS), s.get(Settings.LISTEN_MAX_PER_ADDRESS));
+    }
+
+    /** The same service with other contact-engine values (tests and benchmarks). */
+    public EvaluatorServiceConfig withEvaluator(EvaluatorConfig v) {
+        return new EvaluatorServiceConfig(v, kafka, metrics, enrichment, secretFile, storeAddresses, doNotContact,
+                listenPort, passive, statsInterval);
+    }
+}
