@@ -36,6 +36,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.PeerRefs;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.evaluator.bench.RawWire;
@@ -79,7 +80,7 @@ class EvaluatorServiceKafkaTest {
                 .with("kafka.topic-prefix", prefix)
                 .with("security.secret-file", secret.toString())
                 .with("do-not-contact", "127.0.0.77/32");
-        topics = new Topics(settings);
+        topics = new Topics(KafkaConfig.from(settings));
         kafka.createTopic(topics.contacts(), 3);
         kafka.createTopic(topics.observations(), 3);
         kafka.createTopic(topics.discovered(), 3);

@@ -46,6 +46,7 @@ import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.PeerRefs;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.evaluator.contact.Refusal;
@@ -107,7 +108,7 @@ class PassiveModeTest {
                 .with("dns.enabled", "false")
                 .with("metrics.port", String.valueOf(metricsPort))
                 .with("evaluator.instance-id", "passive-test");
-        topics = new Topics(settings);
+        topics = new Topics(KafkaConfig.from(settings));
         kafka.createTopic(new NewTopic(topics.torrents(), 3, (short) 1)
                 .configs(java.util.Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         kafka.createTopic(topics.contacts(), 3);

@@ -18,6 +18,7 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.common.testing.TestTopics;
@@ -47,7 +48,7 @@ class ClickHouseSinkTest {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
         Settings settings = TestTopics.isolatedSettings(kafka, "clickhouse.batch-size", "150", "clickhouse.flush-interval", "200ms");
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         String ih = hex(20);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(1));
 
@@ -147,7 +148,7 @@ class ClickHouseSinkTest {
         TestKafka kafka = TestKafka.shared();
         Settings settings = TestTopics.isolatedSettings(kafka, "kafka.partitions", "1", "clickhouse.batch-size", "97",
                 "clickhouse.flush-interval", "30ms");
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         String ih = hex(20);
         Instant t0 = Instant.now().truncatedTo(ChronoUnit.MILLIS).minus(Duration.ofDays(1));
         int n = 3000;

@@ -12,6 +12,7 @@ import java.time.temporal.ChronoUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.common.testing.TestTopics;
@@ -30,7 +31,7 @@ class EnrichmentAndStatsSinkTest {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
         Settings settings = TestTopics.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         kafka.createTopic(topics.evaluatorStats(), 1); // created by the evaluator's TopicContributor in production
         String ih = ClickHouseSinkTest.hex(20);
         String instance = "ev-" + ClickHouseSinkTest.hex(4);

@@ -21,6 +21,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.common.testing.TestTopics;
@@ -109,13 +110,13 @@ public final class SinkBenchmark {
                 .with("clickhouse.flush-interval", System.getProperty("bench.flush-interval", "1s"));
         String batch = System.getProperty("bench.batch-size");
         if (batch != null) s = s.with("clickhouse.batch-size", batch);
-        TestTopics.createTopics(kafka, new Topics(s));
+        TestTopics.createTopics(kafka, new Topics(KafkaConfig.from(s)));
         return s;
     }
 
     private static void throughput(TestKafka kafka, LocalClickHouse ch, KafkaProducer<String, byte[]> producer) throws Exception {
         Settings settings = settings(kafka, "sbt.");
-        SinkBenchmark b = new SinkBenchmark(producer, new Topics(settings));
+        SinkBenchmark b = new SinkBenchmark(producer, new Topics(KafkaConfig.from(settings)));
         long t0 = System.nanoTime();
         for (int i = 0; i < RECORDS; i++) {
             int peer = ThreadLocalRandom.current().nextInt(PEERS);
@@ -171,7 +172,7 @@ public final class SinkBenchmark {
 
     private static void latency(TestKafka kafka, LocalClickHouse ch, KafkaProducer<String, byte[]> producer) throws Exception {
         Settings settings = settings(kafka, "sbl.");
-        SinkBenchmark b = new SinkBenchmark(producer, new Topics(settings));
+        SinkBenchmark b = new SinkBenchmark(producer, new Topics(KafkaConfig.from(settings)));
         ClickHouseSinkService service = new ClickHouseSinkService(ch.sinkConfig(settings));
         service.start();
         Thread.sleep(3000);          // consumer group joined: the first samples do not measure the join

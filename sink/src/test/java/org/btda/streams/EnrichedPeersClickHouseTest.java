@@ -16,6 +16,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.common.testing.TestTopics;
@@ -47,7 +48,7 @@ class EnrichedPeersClickHouseTest {
         LocalClickHouse ch = LocalClickHouse.shared();
         TestKafka kafka = TestKafka.shared();
         Settings settings = TestTopics.isolatedSettings(kafka, "clickhouse.flush-interval", "200ms");
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         byte[] ihBytes = new byte[20];
         ThreadLocalRandom.current().nextBytes(ihBytes);
         String ih = HexFormat.of().formatHex(ihBytes);

@@ -35,6 +35,7 @@ import org.btda.common.config.Settings;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.TopicSpec;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.common.testing.TestTopics;
@@ -129,7 +130,7 @@ public final class TopologyBenchmark {
                 // no revisit falls due during the run: the phases measure the observations they produce, not a burst of
                 // a million revisit requests five minutes after the preload
                 .with("revisit.delay", System.getProperty("bench.revisit-delay", "1h"));
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         for (TopicSpec spec : topics.all()) kafka.createTopic(spec.newTopic());
 
         java.util.Properties pp = KafkaClients.producer(kafka.bootstrapServers(), "bench-producer");

@@ -10,6 +10,7 @@ import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.btda.common.config.Settings;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.common.testing.TestTopics;
@@ -33,7 +34,7 @@ class StreamProcessorServiceTest {
     void discoversContactsConfirmsAndResumesAfterRestartOnARealBroker() throws Exception {
         TestKafka kafka = TestKafka.shared();
         Settings settings = TestTopics.isolatedSettings(kafka, "revisit.delay", "3s", "revisit.backoff-base", "1s");
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         EndpointVault vault = TopologyFixture.vault();
 
         try (KafkaProducer<String, byte[]> producer = TestTopics.producer(kafka)) {

@@ -4,7 +4,6 @@ import java.util.Properties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.btda.common.config.Settings;
 
 /** Client configs every service starts from; callers add serializers or override what they need. */
 public final class KafkaClients {
@@ -46,20 +45,6 @@ public final class KafkaClients {
 
     public static Properties admin(KafkaConfig config, String clientId) {
         return admin(config.bootstrapServers(), clientId);
-    }
-
-    // Thin delegates for services that still receive Settings: to be removed once all services take KafkaConfig.
-
-    public static Properties producer(Settings settings, String clientId) {
-        return producer(settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS), clientId);
-    }
-
-    public static Properties consumer(Settings settings, String groupId, String clientId) {
-        return consumer(settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS), groupId, clientId);
-    }
-
-    public static Properties admin(Settings settings, String clientId) {
-        return admin(settings.get(Settings.KAFKA_BOOTSTRAP_SERVERS), clientId);
     }
 
     private static Properties common(String bootstrapServers, String clientId) {

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
-import org.btda.common.config.Settings;
 
 /** Topic names (with {@code kafka.topic-prefix}) and the specs the launcher creates; see docs/design.md. */
 public final class Topics {
@@ -22,11 +21,6 @@ public final class Topics {
         this.partitions = config.partitions();
         this.replicationFactor = config.replicationFactor();
         this.addressRetention = config.addressRetention();
-    }
-
-    /** Thin delegate for services that still receive {@link Settings}: to be removed once all services take KafkaConfig. */
-    public Topics(Settings settings) {
-        this(KafkaConfig.from(settings));
     }
 
     /** Keyed by info hash; TorrentRegistered; compacted. */

@@ -13,7 +13,6 @@ import com.sun.net.httpserver.HttpServer;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import org.btda.common.config.Settings;
 
 /**
  * A tiny HTTP endpoint serving {@code GET /metrics} in the Prometheus text format from a registry. One thread: scrapes
@@ -65,11 +64,6 @@ public final class MetricsServer implements AutoCloseable {
             sharedUsers++;
             return shared;
         }
-    }
-
-    /** Thin delegate for services that still receive {@link Settings}: to be removed once all services take MetricsConfig. */
-    public static MetricsServer shared(Settings settings) {
-        return shared(MetricsConfig.from(settings));
     }
 
     public int port() {

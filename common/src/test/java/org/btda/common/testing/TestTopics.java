@@ -20,6 +20,7 @@ import org.btda.common.config.Settings;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.TopicSpec;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 
 /**
@@ -35,7 +36,7 @@ public final class TestTopics {
         Settings s = Settings.defaults().with("kafka.topic-prefix", prefix).with("kafka.partitions", "3")
                 .with("kafka.bootstrap-servers", kafka.bootstrapServers());
         for (int i = 0; i + 1 < overrides.length; i += 2) s = s.with(overrides[i], overrides[i + 1]);
-        createTopics(kafka, new Topics(s));
+        createTopics(kafka, new Topics(KafkaConfig.from(s)));
         return s;
     }
 

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.btda.common.config.Settings;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.kafka.PeerRefs;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.it.swarm.Swarm;
 import org.btda.it.swarm.SwarmExtension;
@@ -115,7 +116,7 @@ class SwarmEndToEndTest {
         assertThat(inPeers).containsAll(everyone);
 
         // The same keys went over btda.peers.discovered, and every client came from a tracker.
-        Topics topics = new Topics(btda.settings());
+        Topics topics = new Topics(KafkaConfig.from(btda.settings()));
         Set<String> discoveredRefs = TopicDump.read(btda.bootstrapServers(), topics.discovered(), false, Duration.ofSeconds(60))
                 .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
         assertThat(discoveredRefs).containsAll(everyone.stream().map(k -> PeerRefs.key(infoHash, k)).toList());
@@ -287,7 +288,7 @@ class SwarmEndToEndTest {
         }
 
         // The result topic agrees: the latest committed version per peer covers exactly the leechers.
-        Topics topics = new Topics(btda.settings());
+        Topics topics = new Topics(KafkaConfig.from(btda.settings()));
         Set<String> topicRefs = TopicDump.read(btda.bootstrapServers(), topics.confirmedDownloads(), true, Duration.ofSeconds(60))
                 .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
         Set<String> expectedRefs = new HashSet<>(leechers);
@@ -370,7 +371,7 @@ class SwarmEndToEndTest {
         assertThat(unexpected).as("198.18 addresses other than trackers, btda's own and /24 networks").isEmpty();
         assertThat(ch.count("SELECT count() FROM btda.observations")).isPositive(); // the search had data to look at
 
-        Topics topics = new Topics(btda.settings());
+        Topics topics = new Topics(KafkaConfig.from(btda.settings()));
         List<String> scanned;
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, btda.bootstrapServers()))) {
             scanned = admin.listTopics().names().get().stream()

@@ -38,6 +38,7 @@ import org.btda.common.config.Settings;
 import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.common.kafka.TopicSpec;
+import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
 import org.btda.evaluator.EvaluatorService;
@@ -86,7 +87,7 @@ class TwoEvaluatorProcessesKillTest {
         String prefix = "e2e" + UUID.randomUUID().toString().substring(0, 8) + ".";
         Settings settings = Settings.defaults().with("kafka.topic-prefix", prefix)
                 .with("kafka.partitions", Integer.toString(PARTITIONS));
-        Topics topics = new Topics(settings);
+        Topics topics = new Topics(KafkaConfig.from(settings));
         for (TopicSpec spec : topics.all()) {
             kafka.createTopic(spec.newTopic());
         }
