@@ -15,6 +15,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import org.btda.common.config.Settings;
+import org.btda.common.health.Health;
+import org.btda.common.health.HealthChecks;
 import org.junit.jupiter.api.Test;
 
 class MetricsServerTest {
@@ -36,6 +38,37 @@ class MetricsServerTest {
             c.increment();
             assertThat(get(server.port(), "/metrics").body()).contains("btda_test_things_total{instance=\"a\"} 4.0");
             assertThat(get(server.port(), "/other").statusCode()).isEqualTo(404);
+        }
+    }
+
+    @Test
+    void healthEndpointsAnswer503WithTheReasonUntilEveryComponentIsReadyAndLiveUntilOneIsDead() throws Exception {
+        HealthChecks checks = new HealthChecks();
+        java.util.concurrent.atomic.AtomicReference<Health> sink = new java.util.concurrent.atomic.AtomicReference<>(
+                Health.notReady("not started"));
+        try (MetricsServer server = MetricsServer.start(InetAddress.getLoopbackAddress(), 0,
+                new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), checks)) {
+            assertThat(get(server.port(), "/health/ready").statusCode()).as("nothing registered").isEqualTo(503);
+            assertThat(get(server.port(), "/health/live").statusCode()).isEqualTo(200);
+
+            checks.register("streams", Health::up);
+            AutoCloseable registration = checks.register("sink", sink::get);
+            HttpResponse<String> starting = get(server.port(), "/health/ready");
+            assertThat(starting.statusCode()).isEqualTo(503);
+            assertThat(starting.body()).isEqualTo("sink: not started\n");
+
+            sink.set(Health.up());
+            assertThat(get(server.port(), "/health/ready").statusCode()).isEqualTo(200);
+
+            sink.set(Health.dead("consumer loop ended: boom"));
+            HttpResponse<String> dead = get(server.port(), "/health/live");
+            assertThat(dead.statusCode()).isEqualTo(503);
+            assertThat(dead.body()).isEqualTo("sink: consumer loop ended: boom\n");
+            assertThat(get(server.port(), "/health/ready").statusCode()).isEqualTo(503);
+
+            registration.close();
+            assertThat(get(server.port(), "/health/live").statusCode()).as("the dead one is gone").isEqualTo(200);
+            assertThat(get(server.port(), "/health/ready").statusCode()).isEqualTo(200);
         }
     }
 
