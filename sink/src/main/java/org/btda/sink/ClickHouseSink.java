@@ -22,6 +22,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.btda.common.health.Health;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.Topics;
 import org.slf4j.Logger;
@@ -44,6 +45,8 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClickHouseSink.class);
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(250);
+    /** Loop errors in a row (one a second) after which the loop gives up: an error on every round is not transient. */
+    static final int MAX_LOOP_ERRORS_IN_A_ROW = 60;
 
     private final Map<String, SinkTable> tables = new LinkedHashMap<>();    // by topic
     private final KafkaConsumer<Void, byte[]> consumer;
@@ -51,7 +54,8 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
     private final Inserter inserter;
     private final long flushIntervalMs;
     private volatile boolean closed;
-    private Thread thread;
+    private volatile Thread thread;
+    private volatile Throwable loopFailure;
     /** Called on the sink thread with the offsets of each commit, after ClickHouse accepted their rows (tests). */
     private volatile Consumer<Map<TopicPartition, OffsetAndMetadata>> onCommit = m -> { };
 
@@ -61,7 +65,7 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
     // offsets of accepted batches whose commit failed (e.g. a timeout): they go out with the next commit
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private long uncommittedRecords;
-    private int failures;
+    private volatile int failures;    // written by the sink thread only; read by health()
     private long retryAt;
 
     private final AtomicLong rowsInserted = new AtomicLong();
@@ -113,8 +117,23 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
         thread.start();
     }
 
+    /**
+     * Ready while the loop runs and ClickHouse accepts inserts; dead once the loop ended without {@link #close()} (no row
+     * would reach ClickHouse any more): the launcher then exits non-zero instead of idling.
+     */
+    public Health health() {
+        Thread t = thread;
+        if (t == null) return Health.notReady("not started");
+        if (closed) return Health.notReady("stopping");
+        if (!t.isAlive()) return Health.dead("consumer loop ended" + (loopFailure == null ? "" : ": " + loopFailure));
+        int f = failures;
+        if (f > 0) return Health.notReady("ClickHouse inserts failing (" + f + " in a row), retrying");
+        return Health.up();
+    }
+
     @Override
     public void run() {
+        int loopErrors = 0;
         try {
             consumer.subscribe(tables.keySet(), new Rebalance());
             while (!closed) {
@@ -127,16 +146,26 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
                     pollNanos.addAndGet(t1 - t0);
                     rowNanos.addAndGet(System.nanoTime() - t1);
                     step(System.currentTimeMillis());
+                    loopErrors = 0;
                 } catch (WakeupException e) {
                     throw e;
                 } catch (RuntimeException e) {
-                    // a dead sink thread would silently stop all inserts; the batch and offsets are still consistent
+                    // one error must not end the loop (the batch and offsets are still consistent), but an error on every
+                    // round means the sink can no longer work: then the loop ends and health() reports it dead
+                    if (++loopErrors >= MAX_LOOP_ERRORS_IN_A_ROW) throw e;
                     log.error("sink loop error, continuing", e);
                     sleepQuietly(1000);
                 }
             }
         } catch (WakeupException e) {
-            if (!closed) throw e;
+            if (!closed) {
+                loopFailure = e;
+                throw e;
+            }
+        } catch (RuntimeException | Error e) {
+            loopFailure = e;
+            log.error("sink loop ended", e);
+            throw e;
         } finally {
             try {
                 if (inFlight != null && !inFlight.failed()) awaitInFlight();

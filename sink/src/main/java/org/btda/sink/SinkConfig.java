@@ -20,9 +20,10 @@ import org.btda.common.kafka.Topics;
  * @param batchSize                 rows of one table after which a batch is inserted ({@code clickhouse.batch-size})
  * @param flushInterval             longest time a row waits before its batch is inserted ({@code clickhouse.flush-interval})
  * @param observationsRetentionDays TTL of observation rows, a migration parameter ({@code observations.retention-days})
+ * @param startupWait               how long {@link ClickHouseSinkService#start()} waits for ClickHouse ({@code startup.wait})
  */
 public record SinkConfig(String bootstrapServers, String jdbcUrl, String user, String password, String database, Topics topics,
-                         int batchSize, Duration flushInterval, int observationsRetentionDays) {
+                         int batchSize, Duration flushInterval, int observationsRetentionDays, Duration startupWait) {
 
     public SinkConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -33,23 +34,30 @@ public record SinkConfig(String bootstrapServers, String jdbcUrl, String user, S
         if (batchSize < 1) throw new IllegalArgumentException("clickhouse.batch-size must be >= 1");
         if (flushInterval.isNegative()) throw new IllegalArgumentException("clickhouse.flush-interval must be >= 0");
         if (observationsRetentionDays < 1) throw new IllegalArgumentException("observations.retention-days must be >= 1");
+        Objects.requireNonNull(startupWait, "startupWait");
     }
 
     /** Reads the documented keys; {@code kafka.bootstrap-servers} and {@code clickhouse.url} already point at the running services. */
     public static SinkConfig from(Settings s) {
         return new SinkConfig(s.get(Settings.KAFKA_BOOTSTRAP_SERVERS), s.get(Settings.CLICKHOUSE_URL), s.get(Settings.CLICKHOUSE_USER),
                 s.get(Settings.CLICKHOUSE_PASSWORD), s.get(Settings.CLICKHOUSE_DATABASE), new Topics(KafkaConfig.from(s)),
-                s.get(Settings.CLICKHOUSE_BATCH_SIZE), s.get(Settings.CLICKHOUSE_FLUSH_INTERVAL), s.get(Settings.OBSERVATIONS_RETENTION_DAYS));
+                s.get(Settings.CLICKHOUSE_BATCH_SIZE), s.get(Settings.CLICKHOUSE_FLUSH_INTERVAL), s.get(Settings.OBSERVATIONS_RETENTION_DAYS),
+                s.get(Settings.STARTUP_WAIT));
     }
 
     /** The same with another ClickHouse server (tests, benchmarks: a local server on its own port). */
     public SinkConfig withClickHouse(String jdbcUrl, String user, String password) {
-        return new SinkConfig(bootstrapServers, jdbcUrl, user, password, database, topics, batchSize, flushInterval, observationsRetentionDays);
+        return new SinkConfig(bootstrapServers, jdbcUrl, user, password, database, topics, batchSize, flushInterval, observationsRetentionDays, startupWait);
     }
 
     /** The same with another Kafka cluster. */
     public SinkConfig withBootstrapServers(String servers) {
-        return new SinkConfig(servers, jdbcUrl, user, password, database, topics, batchSize, flushInterval, observationsRetentionDays);
+        return new SinkConfig(servers, jdbcUrl, user, password, database, topics, batchSize, flushInterval, observationsRetentionDays, startupWait);
+    }
+
+    /** The same with another bound on the wait for ClickHouse at start. */
+    public SinkConfig withStartupWait(Duration wait) {
+        return new SinkConfig(bootstrapServers, jdbcUrl, user, password, database, topics, batchSize, flushInterval, observationsRetentionDays, wait);
     }
 
     /** Values for the {@code ${name}} placeholders of sql/migrations. */

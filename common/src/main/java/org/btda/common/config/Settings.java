@@ -127,6 +127,8 @@ public final class Settings {
             "path", "file of magnet links, one a line; empty = none");
     public static final Setting<Path> STATE_DIR = Setting.define("state.dir", PATH, Path.of("state"),
             "path", "directory for local state (secret, stream stores)");
+    public static final Setting<Duration> STARTUP_WAIT = Setting.define("startup.wait", DURATION, Duration.ofMinutes(2),
+            "duration", "how long a service waits at start for Kafka and ClickHouse before it exits non-zero (a restart policy then retries)");
 
     // ---- Kafka ------------------------------------------------------------------------------------------------------
     public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.define("kafka.bootstrap-servers", STRING, "localhost:9092",
