@@ -2,6 +2,8 @@ package org.btda.streams;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.streams.CloseOptions;
@@ -10,9 +12,11 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.btda.common.health.Health;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.Topics;
@@ -24,11 +28,18 @@ import org.slf4j.LoggerFactory;
  * Runs {@link BtdaTopology} with exactly-once v2 processing. State lives under {@code stateDir} and in changelog
  * topics, so a restart (or another instance taking over partitions) resumes the per-peer state and due times.
  * The input topics must exist (the launcher creates {@link Topics#all()}); internal topics are created by Streams.
+ * When Streams can no longer run (see {@link #health()}), the service reports itself dead rather than idling.
  */
 public final class StreamProcessorService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StreamProcessorService.class);
+    /** Stream threads replaced within {@link #REPLACEMENT_WINDOW} before the failure counts as permanent. */
+    static final int MAX_REPLACEMENTS = 3;
+    static final Duration REPLACEMENT_WINDOW = Duration.ofMinutes(10);
 
     private final KafkaStreams streams;
+    private final Deque<Long> recentFailures = new ArrayDeque<>();
+    private volatile Throwable lastFailure;
+    private volatile boolean closing;
 
     /** Endpoints are sealed with the deployment secret ({@code cfg.secretFile()}, created on first start). */
     public StreamProcessorService(StreamsSettings cfg, String bootstrapServers, Path stateDir) {
@@ -40,11 +51,42 @@ public final class StreamProcessorService implements AutoCloseable {
         Objects.requireNonNull(stateDir, "stateDir");
         Properties p = properties(cfg, bootstrapServers, stateDir);
         streams = new KafkaStreams(BtdaTopology.build(cfg, vault), p);
-        // a failed thread (e.g. a fenced producer after a broker hiccup) is replaced instead of stopping the service
-        streams.setUncaughtExceptionHandler(e -> {
-            log.error("stream thread failed, replacing it", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(this::onThreadFailure);
+    }
+
+    /**
+     * A failed thread (e.g. a fenced producer after a broker hiccup) is replaced; a missing source topic, or threads that
+     * keep failing, stop the client (state ERROR) instead of replacing threads forever: {@link #health()} then reports
+     * the service dead and the launcher exits non-zero, so a restart policy (or the operator) acts.
+     */
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onThreadFailure(Throwable e) {
+        lastFailure = e;
+        if (causedBy(e, MissingSourceTopicException.class)) {
+            log.error("a source topic is missing: stopping the stream processor", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        long now = System.nanoTime();
+        int failures;
+        synchronized (recentFailures) {
+            while (!recentFailures.isEmpty() && now - recentFailures.peekFirst() > REPLACEMENT_WINDOW.toNanos()) {
+                recentFailures.pollFirst();
+            }
+            recentFailures.addLast(now);
+            failures = recentFailures.size();
+        }
+        if (failures > MAX_REPLACEMENTS) {
+            log.error("stream threads failed {} times within {}: stopping the stream processor", failures, REPLACEMENT_WINDOW, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        }
+        log.error("stream thread failed, replacing it", e);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) return true;
+        }
+        return false;
     }
 
     static Properties properties(StreamsSettings cfg, String bootstrapServers, Path stateDir) {
@@ -80,6 +122,23 @@ public final class StreamProcessorService implements AutoCloseable {
         return streams.state();
     }
 
+    /** Ready while RUNNING; dead once Streams is in ERROR or stopped without {@link #close()}. */
+    public Health health() {
+        KafkaStreams.State s = streams.state();
+        return switch (s) {
+            case RUNNING -> Health.up();
+            case CREATED -> Health.notReady("not started");
+            case REBALANCING -> Health.notReady("rebalancing");
+            case PENDING_ERROR, ERROR -> Health.dead("Kafka Streams in " + s + failure());
+            case PENDING_SHUTDOWN, NOT_RUNNING -> closing ? Health.notReady("stopping") : Health.dead("Kafka Streams " + s + failure());
+        };
+    }
+
+    private String failure() {
+        Throwable t = lastFailure;
+        return t == null ? "" : ": " + t;
+    }
+
     /** Waits until the instance is RUNNING (partitions assigned, state restored); false on timeout. */
     public boolean awaitRunning(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -109,6 +168,7 @@ public final class StreamProcessorService implements AutoCloseable {
     /** Stops and leaves the group, so a replacement instance gets the partitions at once, not after the session timeout. */
     @Override
     public void close() {
+        closing = true;
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));
     }

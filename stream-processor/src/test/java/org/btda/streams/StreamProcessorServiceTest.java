@@ -119,4 +119,33 @@ class StreamProcessorServiceTest {
             }
         }
     }
+
+    @Test
+    void aMissingSourceTopicStopsStreamsInErrorAndTheServiceReportsItselfDeadInsteadOfReplacingThreadsForever() throws Exception {
+        TestKafka kafka = TestKafka.shared();
+        Settings settings = Settings.defaults().with("kafka.topic-prefix", "m" + java.util.UUID.randomUUID().toString().substring(0, 8) + ".")
+                .with("kafka.partitions", "3").with("kafka.bootstrap-servers", kafka.bootstrapServers());
+        Topics topics = new Topics(KafkaConfig.from(settings));
+        // every topic but one source of the per-peer sub-topology (as if it had been deleted)
+        for (org.btda.common.kafka.TopicSpec spec : topics.all()) {
+            if (!spec.name().equals(topics.observations())) kafka.createTopic(spec.newTopic());
+        }
+        StreamProcessorService service = new StreamProcessorService(StreamsSettings.from(settings), kafka.bootstrapServers(),
+                Files.createDirectory(tmp.resolve("missing")), TopologyFixture.vault());
+        try {
+            assertThat(service.health().ready()).isFalse();
+            assertThat(service.health().reason()).isEqualTo("not started");
+            service.start();
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (service.health().live() && System.nanoTime() < deadline) {
+                Thread.sleep(50); // polling the condition, bounded by WAIT
+            }
+            assertThat(service.health().live()).as(service.health().reason()).isFalse();
+            assertThat(service.state()).isIn(org.apache.kafka.streams.KafkaStreams.State.PENDING_ERROR,
+                    org.apache.kafka.streams.KafkaStreams.State.ERROR);
+            assertThat(service.health().reason()).contains("Kafka Streams in").contains("MissingSourceTopicException");
+        } finally {
+            service.close();
+        }
+    }
 }
