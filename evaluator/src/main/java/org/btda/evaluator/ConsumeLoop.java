@@ -59,6 +59,7 @@ final class ConsumeLoop {
     private final AvroSerde<ContactRequest> requestSerde = AvroSerde.of(ContactRequest.class);
     private final Thread thread;
     private volatile boolean draining;
+    private volatile Throwable failure;
 
     ConsumeLoop(KafkaConsumer<String, byte[]> consumer, String topic, ConsumerRebalanceListener rebalance,
             WaitingRequests waiting, ContactEngine engine, BackPressure backPressure, OffsetCommitter committer,
@@ -107,6 +108,11 @@ final class ConsumeLoop {
         return thread.isAlive();
     }
 
+    /** Why the loop ended on its own (null while it runs or after an orderly stop). */
+    Throwable failure() {
+        return failure;
+    }
+
     /** Waits (bounded) for the loop to end once the running flag dropped. */
     void join() {
         try {
@@ -131,8 +137,10 @@ final class ConsumeLoop {
             if (committer.enabled()) committer.commitIfDue(true);
         } catch (WakeupException e) {
             // kill() interrupts a poll
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            failure = e;
             log.error("evaluator loop failed", e);
+            if (e instanceof Error err) throw err;
         } finally {
             try {
                 consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.btda.common.health.Health;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
@@ -54,6 +55,7 @@ public final class EvaluatorService implements AutoCloseable {
     private final EvaluatorMetrics metrics;
     private final MetricsServer metricsServer;
     private volatile boolean running;
+    private volatile boolean stopping;
 
     public EvaluatorService(EvaluatorServiceConfig service) {
         this.config = service.evaluator();
@@ -104,6 +106,21 @@ public final class EvaluatorService implements AutoCloseable {
                 config.maxSessions(), config.quietTimeout(), config.sessionCap());
     }
 
+    /**
+     * Ready while consuming; dead when the consume loop ended on its own or the contact engine stopped while the service
+     * should run: the evaluator then takes no more contact requests, and the launcher exits non-zero.
+     */
+    public Health health() {
+        if (stopping) return Health.notReady("stopping");
+        if (!running) return Health.notReady("not started");
+        if (!loop.isAlive()) {
+            Throwable f = loop.failure();
+            return Health.dead("consume loop ended" + (f == null ? "" : ": " + f));
+        }
+        if (!engine.isAlive()) return Health.dead("contact engine stopped");
+        return Health.up();
+    }
+
     public EvaluatorStats stats() {
         return stats;
     }
@@ -118,6 +135,7 @@ public final class EvaluatorService implements AutoCloseable {
      */
     @Override
     public void close() {
+        stopping = true;
         long deadline = System.nanoTime() + config.sessionCap().plusSeconds(5).toNanos();
         loop.drain(); // the loop stops dispatching and pauses everything, but keeps committing
         if (listener != null) listener.close(); // incoming sessions end now: their observations still publish
@@ -134,6 +152,7 @@ public final class EvaluatorService implements AutoCloseable {
      * their requests are redone by whichever instance gets the partitions next.
      */
     public void kill() {
+        stopping = true;
         committer.stop();
         running = false;
         loop.wakeup();

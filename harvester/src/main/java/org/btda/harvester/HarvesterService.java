@@ -8,7 +8,9 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.specific.SpecificRecord;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.btda.common.health.Health;
 import org.btda.common.identity.PeerKeys;
 import org.btda.common.identity.Secrets;
 import org.btda.common.kafka.KafkaClients;
@@ -55,7 +58,7 @@ public final class HarvesterService implements AutoCloseable {
 
     private final HarvesterConfig config;
     private final HarvesterStats stats = new HarvesterStats();
-    private ScheduledExecutorService exec;
+    private volatile ScheduledExecutorService exec;
     private KafkaProducer<String, byte[]> producer;
     private TrackerClients trackers;
     private TorrentFolderWatcher watcher;
@@ -63,6 +66,7 @@ public final class HarvesterService implements AutoCloseable {
     private DhtNode dhtNode;
     private MagnetResolver resolver;
     private MagnetIntake magnets;
+    private volatile ScheduledFuture<?> scanTask;
 
     public HarvesterService(HarvesterConfig config) {
         this.config = config;
@@ -151,7 +155,7 @@ public final class HarvesterService implements AutoCloseable {
                     }, stats, exec, clock);
         }
         long scan = config.scanInterval().toMillis();
-        exec.scheduleWithFixedDelay(this::scan, 0, Math.max(100, scan), TimeUnit.MILLISECONDS);
+        scanTask = exec.scheduleWithFixedDelay(this::scan, 0, Math.max(100, scan), TimeUnit.MILLISECONDS);
         LOG.info("harvester started: peer id {}, torrents from {}, magnets from {}, listen port {}, DHT {}",
                 identity.peerIdText(), dir.toAbsolutePath(), magnetFile.map(Path::toString).orElse("-"), listenPort,
                 dhtNode == null ? "off" : dhtNode.localAddress());
@@ -196,6 +200,34 @@ public final class HarvesterService implements AutoCloseable {
                 LOG.warn("publish to {} failed: {}", topic, err.toString());
             }
         });
+    }
+
+    /**
+     * Ready while the scheduler's periodic scan runs; dead when it ended on its own (a periodic task that throws is never
+     * run again, and the harvester would then idle with no new torrents or magnets).
+     */
+    public Health health() {
+        ScheduledExecutorService e = exec;
+        ScheduledFuture<?> task = scanTask;
+        if (e == null || task == null) return Health.notReady(task == null ? "not started" : "stopped");
+        if (e.isShutdown()) return Health.notReady("stopping");
+        if (task.isDone()) return Health.dead("the harvester's scan loop ended" + scanFailure(task));
+        return Health.up();
+    }
+
+    private static String scanFailure(ScheduledFuture<?> task) {
+        if (task.isCancelled()) return "";
+        try {
+            task.get();
+            return "";
+        } catch (ExecutionException e) {
+            return ": " + e.getCause();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        } catch (java.util.concurrent.CancellationException e) {
+            return "";
+        }
     }
 
     /** The DHT node (null when dht.enabled is off or not started); for status and tests. */

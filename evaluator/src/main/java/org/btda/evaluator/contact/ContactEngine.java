@@ -95,6 +95,11 @@ public final class ContactEngine implements AutoCloseable {
         stats.sessionEnded();
     }
 
+    /** False once the event loops are shutting down: no contact can be made any more. */
+    public boolean isAlive() {
+        return !group.isShuttingDown();
+    }
+
     public int inFlight() {
         return stats.inFlight();
     }
