@@ -10,6 +10,11 @@ public interface Service extends AutoCloseable {
     /** Starts the service's own threads and returns; throws if the service cannot run. */
     void start() throws Exception;
 
+    /** Whether the service can still do its job, and does it now; served at /health/live and /health/ready. */
+    default org.btda.common.health.Health health() {
+        return org.btda.common.health.Health.up();
+    }
+
     /**
      * The concrete service behind this one when it is a {@code type} (for its counters: the status line). Still answers
      * after {@link #close()}, so the exit summary can read final counts.

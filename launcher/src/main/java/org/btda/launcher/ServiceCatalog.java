@@ -3,12 +3,19 @@ package org.btda.launcher;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.btda.common.config.Settings;
+import org.btda.common.health.Health;
+import org.btda.common.kafka.KafkaClients;
+import org.btda.common.kafka.KafkaConfig;
+import org.btda.common.kafka.Topics;
 import org.btda.evaluator.EvaluatorService;
 import org.btda.evaluator.EvaluatorServiceConfig;
 import org.btda.harvester.HarvesterConfig;
 import org.btda.harvester.HarvesterService;
+import org.btda.launcher.kafka.TopicBootstrap;
 import org.btda.sink.ClickHouseSinkService;
 import org.btda.sink.SinkConfig;
 import org.btda.streams.StreamProcessorService;
@@ -48,18 +55,38 @@ public final class ServiceCatalog {
     }
 
     /**
-     * The components of one service, in start order (they are stopped in reverse). Nothing is constructed until
-     * {@link Service#start()}, so a failure surfaces where the launcher handles it.
+     * The components of one service, in start order (they are stopped in reverse): first its Kafka topics, then the
+     * service. Nothing is constructed until {@link Service#start()}, so a failure surfaces where the launcher handles it.
      *
      * @param settings effective settings; {@code kafka.bootstrap-servers} (and for {@code local} {@code clickhouse.url})
      *                 already point at the running broker and ClickHouse
      */
     public static List<Service> create(Kind kind, Settings settings) {
-        return switch (kind) {
+        List<Service> out = new ArrayList<>();
+        out.add(topics(settings));
+        out.addAll(switch (kind) {
             case STREAM_PROCESSOR -> streamProcessor(settings);
             case EVALUATOR -> evaluator(settings);
             case HARVESTER -> harvester(settings);
-        };
+        });
+        return out;
+    }
+
+    /**
+     * Every service makes sure of every btda topic at start ({@link Topics#all()}: the core ones and those contributed by
+     * the evaluator and the stream processor, all on the launcher's classpath), so services can start in any order against
+     * a fresh broker and a partition mismatch stops the first service that meets it. Waits for Kafka up to
+     * {@code startup.wait}.
+     */
+    static Service topics(Settings settings) {
+        KafkaConfig kafka = KafkaConfig.from(settings);
+        return Adapted.of("kafka-topics", () -> (AutoCloseable) () -> { }, ignored -> {
+            try (Admin admin = Admin.create(KafkaClients.admin(kafka, "btda-topics"))) {
+                LOG.info("checking btda topics on {} (waiting up to {} for Kafka)", kafka.bootstrapServers(),
+                        settings.get(Settings.STARTUP_WAIT));
+                TopicBootstrap.ensure(admin, new Topics(kafka), settings.get(Settings.STARTUP_WAIT));
+            }
+        }, ignored -> Health.up());
     }
 
     /** The ClickHouse sink (when a ClickHouse URL is known), then the Streams topology that feeds it. */
@@ -71,25 +98,29 @@ public final class ServiceCatalog {
             LOG.warn("clickhouse.url is empty: the stream-processor runs without its ClickHouse sink");
         } else {
             out.add(Adapted.of("clickhouse-sink", () -> new ClickHouseSinkService(SinkConfig.from(settings)),
-                    ClickHouseSinkService::start));
+                    ClickHouseSinkService::start, ClickHouseSinkService::health));
         }
         Path stateDir = settings.get(Settings.STATE_DIR).resolve("streams");
         out.add(Adapted.of("stream-processor", () -> new StreamProcessorService(StreamsSettings.from(settings), bootstrap, stateDir),
-                StreamProcessorService::start));
+                StreamProcessorService::start, StreamProcessorService::health));
         return out;
     }
 
     private static List<Service> evaluator(Settings settings) {
         return List.of(Adapted.of("evaluator", () -> new EvaluatorService(EvaluatorServiceConfig.from(settings)),
-                EvaluatorService::start));
+                EvaluatorService::start, EvaluatorService::health));
     }
 
     /** The harvester's typed config is built on start(), so that a bad value or DNS lookup fails where it is handled. */
     private static List<Service> harvester(Settings settings) {
-        return List.of(Adapted.of("harvester", () -> new HarvesterService(HarvesterConfig.from(settings)), HarvesterService::start));
+        return List.of(Adapted.of("harvester", () -> new HarvesterService(HarvesterConfig.from(settings)), HarvesterService::start,
+                HarvesterService::health));
     }
 
-    /** A service built on start() from a factory, started by a method reference and closed by its own close(). */
+    /**
+     * A service built on start() from a factory, started by a method reference, asked for its health by another and
+     * closed by its own close().
+     */
     static final class Adapted<T extends AutoCloseable> implements Service {
         interface Factory<T> {
             T create() throws Exception;
@@ -102,17 +133,31 @@ public final class ServiceCatalog {
         private final String name;
         private final Factory<T> factory;
         private final Starter<T> starter;
-        private T instance;
-        private boolean closed;
+        private final Function<T, Health> health;
+        private volatile T instance;
+        private volatile boolean started;
+        private volatile boolean closed;
 
-        private Adapted(String name, Factory<T> factory, Starter<T> starter) {
+        private Adapted(String name, Factory<T> factory, Starter<T> starter, Function<T, Health> health) {
             this.name = name;
             this.factory = factory;
             this.starter = starter;
+            this.health = health;
         }
 
-        static <T extends AutoCloseable> Adapted<T> of(String name, Factory<T> factory, Starter<T> starter) {
-            return new Adapted<>(name, factory, starter);
+        static <T extends AutoCloseable> Adapted<T> of(String name, Factory<T> factory, Starter<T> starter,
+                Function<T, Health> health) {
+            return new Adapted<>(name, factory, starter, health);
+        }
+
+        /** Not synchronized: the health endpoint must answer while start() waits for a dependency. */
+        @Override
+        public Health health() {
+            T t = instance;
+            if (closed) return Health.notReady("stopped");
+            if (t == null) return Health.notReady("not started");
+            Health h = health.apply(t);
+            return started || !h.ready() ? h : Health.notReady("starting");
         }
 
         @Override
@@ -127,6 +172,7 @@ public final class ServiceCatalog {
             }
             instance = factory.create();
             starter.start(instance);
+            started = true;
         }
 
         @Override

@@ -41,6 +41,8 @@ public final class LocalStack implements AutoCloseable {
     private final Lifecycle lifecycle = new Lifecycle();
     private final Lifecycle services = new Lifecycle();
     private final List<Service> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The services' entries at /health/live and /health/ready; removed on stop. */
+    private final List<AutoCloseable> health = new java.util.concurrent.CopyOnWriteArrayList<>();
     private StatusReporter status;
     private boolean ownsClickHouse;
     private final List<String> notWired = new ArrayList<>();
@@ -133,6 +135,7 @@ public final class LocalStack implements AutoCloseable {
                 LOG.warn("{} is not wired into the launcher yet (ServiceCatalog.create); not started", kind.label());
             }
             for (Service s : components) {
+                health.add(org.btda.common.health.HealthChecks.shared().register(kind.label() + "/" + s.name(), s::health));
                 try {
                     s.start();
                 } catch (Exception e) {
@@ -162,6 +165,10 @@ public final class LocalStack implements AutoCloseable {
         long t0 = System.nanoTime();
         // Services first (they flush), then the summary and the run record while ClickHouse is still up, then the rest.
         boolean clean = services.closeAll(PER_COMPONENT_STOP);
+        for (AutoCloseable h : health) {
+            closeQuietly(h);
+        }
+        health.clear();
         if (status != null) {
             status.close();
             status = null;

@@ -42,6 +42,11 @@ final class StopSignal {
         requested.await();
     }
 
+    /** Released by the first signal (for a wait that also watches something else). */
+    CountDownLatch latch() {
+        return requested;
+    }
+
     /**
      * Halts the JVM if the orderly stop takes longer than {@code millis}; the stop itself bounds each component, this bounds
      * the sum.
