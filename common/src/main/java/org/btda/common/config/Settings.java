@@ -118,7 +118,7 @@ public final class Settings {
     public static final Setting<String> EVALUATOR_INSTANCE_ID = Setting.define("evaluator.instance-id", STRING, "",
             "", "evaluator name in observations and statistics; empty = random per process");
     public static final Setting<Integer> METRICS_PORT = Setting.define("metrics.port", ints(0, 65535), 0,
-            "port", "HTTP port serving Prometheus metrics at /metrics (one per JVM); 0 = off");
+            "port", "HTTP port serving Prometheus metrics at /metrics and health at /health/live, /health/ready (one per JVM); 0 = off");
     public static final Setting<String> METRICS_ADDRESS = Setting.define("metrics.address", STRING, "127.0.0.1",
             "address", "local address of the Prometheus metrics endpoint");
     public static final Setting<Path> TORRENTS_DIR = Setting.define("torrents.dir", PATH, Path.of("torrents"),
