@@ -26,6 +26,12 @@ public final class Report {
         this.btdaVersion = btdaVersion;
     }
 
+    /** A report over the ClickHouse at {@code url} (see {@link ClickHouseHttp#httpBase}). */
+    public static Report over(String url, String user, String password, String btdaVersion) {
+        return new Report(new ClickHouseHttp(ClickHouseHttp.httpBase(url), user, password, java.time.Duration.ofMinutes(5)),
+                btdaVersion);
+    }
+
     /** The figures' data as one JSON object: {@code {"queries": {key: {file, params, result}}, ...}}. */
     public String data(ReportRequest req) {
         Map<String, String> common = req.commonParams();
