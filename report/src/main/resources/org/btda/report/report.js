@@ -52,11 +52,14 @@
   function section(title, question, keys) {
     var s = el('section', {}, [el('h2', {}, [title]), el('p', { 'class': 'question' }, [question])]);
     main.appendChild(s);
+    // Each figure names its query files; hovering one shows the parameters it ran with (for the README's curl recipe).
     var src = el('p', { 'class': 'source' }, ['From ']);
     keys.forEach(function (k, i) {
       var q = Q[k], params = Object.keys(q.params).map(function (p) { return p + '=' + q.params[p]; }).join(', ');
-      src.appendChild(el('code', { title: params }, ['sql/queries/' + q.file]));
-      if (i < keys.length - 1) src.appendChild(document.createTextNode(', '));
+      if (i > 0) src.appendChild(document.createTextNode(', '));
+      var own = Object.keys(q.params).filter(function (p) { return ['from', 'to', 'torrents'].indexOf(p) < 0; })
+        .map(function (p) { return p + '=' + q.params[p]; }).join(', ');
+      src.appendChild(el('code', { title: params }, ['sql/queries/' + q.file + (own ? ' (' + own + ')' : '')]));
     });
     s.appendChild(src);
     return s;
