@@ -18,7 +18,8 @@ CHDB_TGZ="chdb-lib-linux-x64-gnu-26.7.3-stable.1.tgz"
 GEOLITE_PKG="geolite2@4.0.1"
 GEOLITE_TGZ="geolite2-4.0.1.tgz"
 APT_PACKAGES=(transmission-daemon transmission-cli qbittorrent-nox aria2 rtorrent ctorrent opentracker
-  mktorrent python3-libtorrent iproute2 libmaxmind-db-writer-perl dnsmasq-base maven openjdk-17-jdk-headless)
+  mktorrent python3-libtorrent iproute2 libmaxmind-db-writer-perl dnsmasq-base maven openjdk-17-jdk-headless
+  chromium)  # chromium: the report's test renders the page headless
 
 step() { echo "setup: $*"; }
 die() { echo "setup: FAILED: $*" >&2; exit 1; }

@@ -2,6 +2,7 @@ package org.btda.launcher;
 
 import org.btda.common.config.SettingsException;
 import org.btda.launcher.cli.LocalCommand;
+import org.btda.launcher.cli.ReportCommand;
 import org.btda.launcher.cli.ServiceCommand;
 import org.btda.launcher.cli.SettingsCommand;
 import picocli.CommandLine;
@@ -11,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "btda", mixinStandardHelpOptions = true, version = "btda 0.1.0",
         description = "BitTorrent download analyzer.",
         subcommands = {LocalCommand.class, ServiceCommand.Harvester.class, ServiceCommand.Evaluator.class,
-                ServiceCommand.StreamProcessor.class, SettingsCommand.class, CommandLine.HelpCommand.class})
+                ServiceCommand.StreamProcessor.class, ReportCommand.class, SettingsCommand.class, CommandLine.HelpCommand.class})
 public final class Btda implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

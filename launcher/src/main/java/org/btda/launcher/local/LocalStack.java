@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.btda.common.config.Settings;
 import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
+import org.btda.launcher.BtdaVersion;
 import org.btda.launcher.Service;
 import org.btda.launcher.ServiceCatalog;
 import org.btda.launcher.kafka.EmbeddedKafka;
@@ -22,6 +23,9 @@ import org.btda.launcher.kafka.TopicBootstrap;
 import org.btda.launcher.status.ClickHouseCounts;
 import org.btda.launcher.status.StatusCounters;
 import org.btda.launcher.status.StatusReporter;
+import org.btda.report.Report;
+import org.btda.report.ReportRequest;
+import org.btda.report.ReportServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,6 +49,7 @@ public final class LocalStack implements AutoCloseable {
     private final List<AutoCloseable> health = new java.util.concurrent.CopyOnWriteArrayList<>();
     private StatusReporter status;
     private boolean ownsClickHouse;
+    private String reportUrl = "off";
     private final List<String> notWired = new ArrayList<>();
     private Settings settings;
     private EmbeddedKafka kafka;
@@ -68,7 +73,8 @@ public final class LocalStack implements AutoCloseable {
             LOG.error("btda local failed to start: {}", e.getMessage(), e);
             return 1;
         }
-        LOG.info("btda local running: kafka {} clickhouse {}; Ctrl-C stops", stack.bootstrapServers(), stack.clickhouseUrl());
+        LOG.info("btda local running: kafka {} clickhouse {}; live report {}; Ctrl-C stops", stack.bootstrapServers(),
+                stack.clickhouseUrl(), stack.reportUrl());
         try {
             signal.await();
         } catch (InterruptedException e) {
@@ -150,6 +156,26 @@ public final class LocalStack implements AutoCloseable {
         recorder = Hooks.runRecorder(settings, "local", ownsClickHouse);
         recorder.started(Instant.now(), settings.describe());
         status = StatusReporter.start(statusCounters(), settings.get(Settings.STATUS_INTERVAL));
+        startLiveReport();
+    }
+
+    /** The live report (as `btda report --serve`) on loopback; btda runs on without it if it cannot listen. */
+    private void startLiveReport() {
+        try {
+            ReportServer server = ReportServer.start(() -> Report.over(settings.get(Settings.CLICKHOUSE_URL),
+                            settings.get(Settings.CLICKHOUSE_USER), settings.get(Settings.CLICKHOUSE_PASSWORD), BtdaVersion.get()),
+                    ReportRequest.all().withRefresh(ReportServer.refreshSeconds(settings.get(Settings.STATS_INTERVAL))),
+                    port(ReportServer.DEFAULT_PORT));
+            lifecycle.add("report", server);
+            reportUrl = server.url();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("live report not started: {}", e.getMessage());
+        }
+    }
+
+    /** The live report's address, or "off" when it could not start. */
+    public String reportUrl() {
+        return reportUrl;
     }
 
     /** The figures of the status line, from the running services' counters and ClickHouse. */

@@ -77,6 +77,13 @@ class LocalStackTest {
             assertThat(figures).hasNoNullFieldsOrProperties();
             assertThat(figures.torrents()).isZero();
             assertThat(figures.peersKnown()).isZero();
+            // The live report answers on loopback, drawn from this run's ClickHouse (the run is in its header data).
+            assertThat(stack.reportUrl()).startsWith("http://127.0.0.1:");
+            java.net.http.HttpResponse<String> report = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.reportUrl() + "data.json"))
+                            .timeout(Duration.ofSeconds(60)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(report.statusCode()).isEqualTo(200);
+            assertThat(report.body()).contains("\"runs\":{\"file\":\"runs_in_window.sql\"").containsPattern("\"command\":\\s*\"local\"");
             assertThat(stateDir.resolve("kafka/data/meta.properties")).exists();
             assertThat(stateDir.resolve("clickhouse/clickhouse.pid")).exists();
         }
