@@ -35,24 +35,9 @@ trap cleanup EXIT
 [[ $EUID -eq 0 ]] || { echo "bench-evaluator: needs root (it creates network namespace $NS)" >&2; exit 1; }
 command -v ip >/dev/null || { echo "bench-evaluator: needs iproute2 ('ip')" >&2; exit 1; }
 
-# The benchmark lives in the evaluator's test sources (not in the production jar): build them and write the test
-# classpath. Offline first (fast, no network); a fresh machine lacks plugins or dependencies, so then online. Maven's
-# output is kept and shown when the build fails, so the script never ends silently.
-echo "building (target dir $TARGET)..."
-build() {
-  mvn -B -q "$@" -Dbtda.target="$TARGET" -pl evaluator -am test-compile dependency:build-classpath \
-      -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" > "$WORK/build.log" 2>&1
-}
-if ! build -o; then
-  echo "offline build failed (fresh local repository?); resolving online..."
-  if ! build; then
-    echo "bench-evaluator: build failed; Maven said:" >&2
-    grep -E 'ERROR|BUILD' "$WORK/build.log" | head -n 40 >&2 || tail -n 40 "$WORK/build.log" >&2
-    exit 1
-  fi
-fi
-[[ -s "$WORK/cp.txt" ]] || { echo "bench-evaluator: Maven wrote no classpath ($WORK/cp.txt)" >&2; tail -n 40 "$WORK/build.log" >&2; exit 1; }
-CP="$PWD/evaluator/$TARGET/test-classes:$PWD/evaluator/$TARGET/classes:$(cat "$WORK/cp.txt")"
+# shellcheck source=lib/bench-build.sh
+source scripts/lib/bench-build.sh
+bench_build bench-evaluator evaluator "$TARGET" "$WORK"
 
 ip netns add "$NS"
 ip -n "$NS" link set lo up

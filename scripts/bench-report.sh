@@ -16,24 +16,10 @@ TARGET=${BTDA_TARGET:-target-rbench}
 WORK=$(mktemp -d /tmp/btda-rbench-build.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-# Offline first; on a fresh clone the local Maven repository may lack a dependency or a plugin, so retry online and
-# print Maven's own words when that fails too.
-build() {
-    mvn -B -q "$@" -Dbtda.target="$TARGET" -pl "$MODULE" -am test-compile dependency:build-classpath \
-        -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/build.log" 2>&1
-}
-echo "building $MODULE (target dir $TARGET)..."
-if ! build -o; then
-    echo "offline build failed (a dependency or Maven plugin is not in the local repository yet); retrying online..."
-    if ! build; then
-        cat "$WORK/build.log"
-        echo "bench-report: the build failed (log above); without network access, run scripts/setup.sh first" >&2
-        exit 1
-    fi
-fi
-[[ -s "$WORK/cp.txt" ]] || { cat "$WORK/build.log"; echo "bench-report: Maven wrote no classpath ($WORK/cp.txt)" >&2; exit 1; }
-# The report module's test classpath: the sink's test-jar comes from the reactor build of this checkout.
-CP="$PWD/$MODULE/$TARGET/test-classes:$PWD/$MODULE/$TARGET/classes:$PWD/sink/$TARGET/test-classes:$PWD/sink/$TARGET/classes:$(cat "$WORK/cp.txt")"
+# shellcheck source=lib/bench-build.sh
+source scripts/lib/bench-build.sh
+# The sink's test-jar (LocalClickHouse) comes from the reactor build of this checkout.
+bench_build bench-report "$MODULE" "$TARGET" "$WORK" "$PWD/sink/$TARGET/test-classes:$PWD/sink/$TARGET/classes"
 
 # shellcheck disable=SC2086
 java -Xms"$HEAP" -Xmx"$HEAP" -Djava.io.tmpdir=/tmp -Dbtda.root="$PWD" \

@@ -22,23 +22,9 @@ TARGET=${BTDA_TARGET:-target-sbench}
 WORK=$(mktemp -d /tmp/btda-sbench-build.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-# Offline first (fast, no network); on a fresh clone the local Maven repository may lack a dependency or the
-# dependency plugin itself, so the build is retried online, and a failure prints Maven's own words.
-build() {
-    mvn -B -q "$@" -Dbtda.target="$TARGET" -pl "$MODULE" -am test-compile dependency:build-classpath \
-        -Dmdep.includeScope=test -Dmdep.outputFile="$WORK/cp.txt" >"$WORK/build.log" 2>&1
-}
-echo "building $MODULE (target dir $TARGET)..."
-if ! build -o; then
-    echo "offline build failed (a dependency or Maven plugin is not in the local repository yet); retrying online..."
-    if ! build; then
-        cat "$WORK/build.log"
-        echo "bench-streams: the build failed (log above); without network access, run scripts/setup.sh first" >&2
-        exit 1
-    fi
-fi
-[[ -s "$WORK/cp.txt" ]] || { cat "$WORK/build.log"; echo "bench-streams: Maven wrote no classpath ($WORK/cp.txt)" >&2; exit 1; }
-CP="$PWD/$MODULE/$TARGET/test-classes:$PWD/$MODULE/$TARGET/classes:$(cat "$WORK/cp.txt")"
+# shellcheck source=lib/bench-build.sh
+source scripts/lib/bench-build.sh
+bench_build bench-streams "$MODULE" "$TARGET" "$WORK"
 
 JFR_OPTS=()
 [[ -n "${JFR:-}" ]] && JFR_OPTS=("-XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true")
