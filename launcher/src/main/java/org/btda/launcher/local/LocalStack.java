@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.btda.common.config.Settings;
@@ -63,7 +64,12 @@ public final class LocalStack implements AutoCloseable {
         this.standardPorts = standardPorts;
     }
 
-    /** Runs until SIGINT/SIGTERM; 0 after a clean stop, 1 when starting or stopping failed. */
+    /**
+     * Runs until SIGINT/SIGTERM, or until one of the services dies while running (Kafka Streams in ERROR, a consumer or
+     * scheduler loop ended): a process that keeps running with a dead part would count nothing while looking alive.
+     * Exit codes as for a single service ({@link ServiceRunner}): 0 after a clean stop, 1 when starting or stopping
+     * failed, {@value ServiceRunner#EXIT_DIED} when a service died; the run is then recorded as an unclean stop.
+     */
     public static int run(Settings settings) {
         StopSignal signal = StopSignal.install();
         LocalStack stack;
@@ -75,13 +81,18 @@ public final class LocalStack implements AutoCloseable {
         }
         LOG.info("btda local running: kafka {} clickhouse {}; live report {}; Ctrl-C stops", stack.bootstrapServers(),
                 stack.clickhouseUrl(), stack.reportUrl());
+        Optional<String> died = Optional.empty();
         try {
-            signal.await();
+            died = ServiceRunner.awaitStopOrDeath(stack.running, signal.latch(), ServiceRunner.WATCH_INTERVAL);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         StopSignal.watchdog(TOTAL_STOP.toMillis());
-        boolean clean = stack.stop();
+        boolean clean = stack.stop(died.isEmpty());
+        if (died.isPresent()) {
+            LOG.error("btda local exits with {}: {}", ServiceRunner.EXIT_DIED, died.get());
+            return ServiceRunner.EXIT_DIED;
+        }
         return clean ? 0 : 1;
     }
 
@@ -187,7 +198,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** Stops everything started so far, in reverse order. @return true when every component stopped cleanly in time. */
-    public synchronized boolean stop() {
+    public boolean stop() {
+        return stop(true);
+    }
+
+    /** @param orderly false when a service died: the run is recorded as an unclean stop whatever the closing does */
+    private synchronized boolean stop(boolean orderly) {
         long t0 = System.nanoTime();
         // Services first (they flush), then the summary and the run record while ClickHouse is still up, then the rest.
         boolean clean = services.closeAll(PER_COMPONENT_STOP);
@@ -200,7 +216,7 @@ public final class LocalStack implements AutoCloseable {
             status = null;
         }
         if (recorder != null) {
-            recorder.stopped(Instant.now(), clean);
+            recorder.stopped(Instant.now(), clean && orderly);
             recorder = null;
         }
         clean &= lifecycle.closeAll(PER_COMPONENT_STOP);

@@ -102,6 +102,12 @@ public final class ServiceRunner implements AutoCloseable {
      * @return the dead component and its reason, or empty when a stop was requested
      */
     Optional<String> awaitStopOrDeath(CountDownLatch stop, Duration interval) throws InterruptedException {
+        return awaitStopOrDeath(components, stop, interval);
+    }
+
+    /** The same watch for any running services; {@code btda local} uses it for all of its services. */
+    static Optional<String> awaitStopOrDeath(List<Service> components, CountDownLatch stop, Duration interval)
+            throws InterruptedException {
         while (!stop.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
             for (Service s : components) {
                 Health h = s.health();
