@@ -336,7 +336,27 @@
     bars(d, 'chart-domain-peers', 'networks_domain', 'peers', 'Domains by peers');
   });
 
-  // ---- 7. speed ----
+  // ---- 7. clients ----
+  safe('clients', function () {
+    var s = section('Clients of the downloaders',
+      'Which BitTorrent clients (name and version, from the peer id or the BEP 10 handshake) do the confirmed downloaders run?',
+      ['clients']);
+    var data = rows('clients');
+    var top = data.slice(0, 20);
+    chart(s, 'chart-clients', {
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { left: 190, right: 60, top: 20, bottom: 25 }, xAxis: { type: 'value', name: 'downloads', minInterval: 1 },
+      yAxis: { type: 'category', inverse: true, data: top.map(function (r) { return r.client_name; }), axisLabel: { fontSize: 10 } },
+      series: [{ name: 'confirmed downloads', type: 'bar', color: '#3f7fbf', data: top.map(function (r) { return num(r.downloads); }),
+        label: { show: true, position: 'right', formatter: function (p) { return pct(top[p.dataIndex].share); } } }] });
+    if (data.length > top.length) {
+      s.appendChild(el('p', { 'class': 'note' }, [(data.length - top.length) + ' more client(s) in the table below.']));
+    }
+    table(s, 'table-clients', ['client', 'confirmed downloads', 'share'], data.map(function (r) {
+      return [r.client_name, r.downloads, pct(r.share)]; }), [0, 1, 1]);
+  });
+
+  // ---- 8. speed ----
   safe('speeds', function () {
     var s = section('How fast peers download',
       'What share of peers downloads slower than a given speed (each peer\'s fastest observed piece gain; a lower bound)?',

@@ -13,15 +13,16 @@ import java.util.stream.Stream;
 
 /**
  * Debian's chromium, headless, isolated: a fresh profile, no background traffic, and every host name resolving to
- * nothing, so a page that tried to fetch anything would fail visibly (and show in its resource entries).
+ * nothing, so a page that tried to fetch anything would fail visibly (and show in its resource entries). Public (in
+ * the report's test-jar) so the real-swarm end-to-end test renders the report of its run the same way.
  */
-final class HeadlessChromium {
+public final class HeadlessChromium {
     private static final long TIMEOUT_S = 120;
 
     private HeadlessChromium() {
     }
 
-    static String binary() {
+    public static String binary() {
         for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
             for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
                 Path p = Path.of(dir, name);
@@ -34,17 +35,32 @@ final class HeadlessChromium {
     }
 
     /** The DOM after the page's scripts ran (virtual time lets timers and the load event fire). */
-    static String dumpDom(Path page) {
+    public static String dumpDom(Path page) {
         return run(page, List.of("--dump-dom", "--virtual-time-budget=10000"), null);
     }
 
     /** A PNG of the page's top {@code width x height} pixels. */
-    static void screenshot(Path page, Path png, int width, int height) {
+    public static void screenshot(Path page, Path png, int width, int height) {
         run(page, List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
                 "--hide-scrollbars", "--virtual-time-budget=10000"), png);
         if (!Files.isRegularFile(png)) {
             throw new IllegalStateException("chromium wrote no screenshot to " + png);
         }
+    }
+
+    /**
+     * The text of {@code <pre id="report-check">} in a rendered DOM: the JSON summary report.js writes of every chart's
+     * series and every table it drew.
+     */
+    public static String reportCheck(String dom) {
+        int open = dom.indexOf("<pre id=\"report-check\"");
+        if (open < 0) {
+            throw new IllegalStateException("no report-check element in the rendered page");
+        }
+        int start = dom.indexOf('>', open) + 1;
+        int end = dom.indexOf("</pre>", start);
+        return dom.substring(start, end).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&amp;", "&");
     }
 
     private static String run(Path page, List<String> mode, Path expectedFile) {

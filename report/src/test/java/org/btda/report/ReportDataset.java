@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * The report's test data: three torrents over two days [start, start + 48 h) ending at the current hour, three runs
  * (a clean stop with a 2-hour gap, an unclean stop followed by 3 hours down, one still running), 72 peers in 12
  * countries on 6 continents, 5 ASNs (2 of them hosters) and their domains, 61 confirmed downloads (one of a peer
- * without a summary: unknown place), observations with failed first contacts, discoveries from three sources and
+ * without a summary: unknown place), five clients and peers that never named theirs, observations with failed first contacts, discoveries from three sources and
  * scrapes. Besides the rows, it keeps the figures those rows imply, computed here from the definitions, so the tests
  * compare ClickHouse's answers with an independent derivation.
  *
@@ -48,6 +48,11 @@ final class ReportDataset {
             new Network(16276, "OVH SAS", "ovh.net", true));
     static final int PEERS = 72;
     static final String[] FAILURES = {"CONNECT_TIMEOUT", "REFUSED", "PROTOCOL_VIOLATION"};
+    /** Peer i runs CLIENTS[i % 5]; null = the peer never identified itself ("unknown" in the report). */
+    static final String[] CLIENTS = {"Transmission 4.0.6", "qBittorrent 5.0.3", "libtorrent (rakshasa) 0.13.8",
+        "aria2 1.37.0", null};
+    /** The client of the download whose peer has no summary row: a client no other peer runs. */
+    static final String GHOST_CLIENT = "Enhanced CTorrent 3.3";
 
     final Instant end = Instant.now().truncatedTo(ChronoUnit.HOURS);
     final Instant start = end.minus(48, ChronoUnit.HOURS);
@@ -70,6 +75,7 @@ final class ReportDataset {
     final Map<Integer, Integer> downloadsByAsn = new TreeMap<>();
     final Map<Integer, Integer> peersByAsn = new TreeMap<>();
     final Map<String, Integer> downloadsByDomain = new TreeMap<>();
+    final Map<String, Integer> downloadsByClient = new TreeMap<>(); // client name or "unknown" → n
     final Map<String, int[]> discoveriesByHourSource = new TreeMap<>(); // "hourMillis|source" → {new, duplicate}
     final Map<String, Integer> uniquePeersByTorrent = new TreeMap<>();
     final Map<String, int[]> firstContactsByTorrent = new TreeMap<>(); // torrent → {contacts, successes}
@@ -98,7 +104,7 @@ final class ReportDataset {
             peer(i);
         }
         // a download whose peer has no summary row: counted, under an unknown place
-        download(0, "ghost", at(upHours.get(5), 50));
+        download(0, "ghost", GHOST_CLIENT, at(upHours.get(5), 50));
         unknownPlaceDownloads = 1;
     }
 
@@ -151,12 +157,13 @@ final class ReportDataset {
         int t = i % torrents.size();
         String torrent = torrents.get(t);
         String name = "peer" + i;
+        String client = CLIENTS[i % CLIENTS.length];
         double speed = 1000.0 * (i + 1) * (i % 7 + 1);
         int seenHour = upHours.get((i * 5) % upHours.size());
         Instant lastSeen = at(seenHour, 30);
         add("btda.peers", "info_hash", torrent, "peer_key", key(name), "first_seen_at", ts(lastSeen.minusSeconds(600)),
                 "last_seen_at", ts(lastSeen), "total_pieces", 100, "max_speed_bps", speed, "contacts", 2, "failures", 0,
-                "sources", List.of("TRACKER"), "identity", "LISTEN_PORT", "parked", false, "version", 1,
+                "sources", List.of("TRACKER"), "client", client, "identity", "LISTEN_PORT", "parked", false, "version", 1,
                 "city", c.city(), "country", c.code(), "continent", c.continent(), "asn", n.asn(), "as_org", n.org(),
                 "domain", n.domain());
         peersByCountry.merge(c.code(), 1, Integer::sum);
@@ -187,7 +194,7 @@ final class ReportDataset {
 
         // five of six peers completed (none in JP and RU, whose peers are i = 4, 10 mod 12)
         if (i % 6 != 4) {
-            download(t, name, at(upHours.get((i * 7) % upHours.size()), 10 + i % 40));
+            download(t, name, client, at(upHours.get((i * 7) % upHours.size()), 10 + i % 40));
             downloadsByCountry.merge(c.code(), 1, Integer::sum);
             downloadsByContinent.merge(c.continent(), 1, Integer::sum);
             downloadsByAsn.merge(n.asn(), 1, Integer::sum);
@@ -195,14 +202,15 @@ final class ReportDataset {
         }
     }
 
-    private void download(int t, String peer, Instant crossed) {
+    private void download(int t, String peer, String client, Instant crossed) {
         String torrent = torrents.get(t);
-        add("btda.confirmed_downloads", "info_hash", torrent, "peer_key", key(peer), "client", "Transmission 4.0.6",
+        add("btda.confirmed_downloads", "info_hash", torrent, "peer_key", key(peer), "client", client,
                 "crossed_at", ts(crossed), "last_below_at", ts(crossed.minusSeconds(600)), "pieces_below", 40,
                 "pieces_at_crossing", 100, "total_pieces", 100, "threshold", 0.98, "version", 1);
         Instant hour = crossed.truncatedTo(ChronoUnit.HOURS);
         downloadsPerHour.computeIfAbsent(torrent, k -> new TreeMap<>()).merge(hour, 1, Integer::sum);
         downloadsPerHour.computeIfAbsent("all", k -> new TreeMap<>()).merge(hour, 1, Integer::sum);
+        downloadsByClient.merge(client == null ? "unknown" : client, 1, Integer::sum);
     }
 
     private void observation(String torrent, String peer, Instant at, boolean success, String failure, Integer pieces,

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -36,7 +37,7 @@ class ReportPageTest {
         Files.createDirectories(dir);
         page = dir.resolve("report.html");
         Files.writeString(page, html, StandardCharsets.UTF_8);
-        check = ReportFixture.JSON.readTree(reportCheck(HeadlessChromium.dumpDom(page)));
+        check = ReportFixture.JSON.readTree(HeadlessChromium.reportCheck(HeadlessChromium.dumpDom(page)));
     }
 
     @Test
@@ -185,6 +186,31 @@ class ReportPageTest {
     }
 
     @Test
+    void clientsFigureHoldsTheQuerysDownloadsPerClient() throws Exception {
+        Map<String, Long> fromQuery = new LinkedHashMap<>(); // in the query's order: most downloads first
+        for (JsonNode r : fx.query("downloads_by_client.sql", Map.of())) {
+            fromQuery.put(r.get("client_name").asText(), r.get("downloads").asLong());
+        }
+        JsonNode chart = check.get("charts").get("chart-clients");
+        assertThat(chart).as("chart-clients drawn").isNotNull();
+        Map<String, Long> drawn = new LinkedHashMap<>();
+        for (int i = 0; i < chart.get("categories").size(); i++) {
+            drawn.put(chart.get("categories").get(i).asText(), chart.get("series").get(0).get("data").get(i).asLong());
+        }
+        assertThat(drawn).containsExactlyEntriesOf(fromQuery);
+        // and what the data set implies: four named clients, the ghost's own, and peers that never named theirs
+        Map<String, Long> expected = new TreeMap<>();
+        data.downloadsByClient.forEach((c, n) -> expected.put(c, (long) n));
+        assertThat(new TreeMap<>(drawn)).isEqualTo(expected).containsKeys("unknown", ReportDataset.GHOST_CLIENT).hasSize(6);
+        assertThat(drawn.values().stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(data.downloadsPerHour.get("all").values().stream().mapToLong(Integer::longValue).sum());
+
+        Map<String, Long> table = new LinkedHashMap<>();
+        check.get("tables").get("table-clients").forEach(r -> table.put(r.get(0).asText(), r.get(1).asLong()));
+        assertThat(table).containsExactlyEntriesOf(fromQuery);
+    }
+
+    @Test
     void perTorrentFigures() throws Exception {
         Map<String, List<String>> rows = new HashMap<>();
         check.get("tables").get("table-torrents").forEach(r -> {
@@ -283,15 +309,5 @@ class ReportPageTest {
 
     private static long hour(int h) {
         return data.start.plus(Duration.ofHours(h)).toEpochMilli();
-    }
-
-    /** The text of {@code <pre id="report-check">} as the rendered DOM holds it. */
-    static String reportCheck(String dom) {
-        int open = dom.indexOf("<pre id=\"report-check\"");
-        assertThat(open).as("report-check element in the rendered page").isNotNegative();
-        int start = dom.indexOf('>', open) + 1;
-        int end = dom.indexOf("</pre>", start);
-        return dom.substring(start, end).replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
-                .replace("&amp;", "&");
     }
 }

@@ -71,6 +71,11 @@ final class E2eStack implements AutoCloseable {
         return ClickHouseHttp.fromJdbcUrl(running0().clickhouseUrl());
     }
 
+    /** The running stack's ClickHouse URL (jdbc:clickhouse://127.0.0.1:PORT), as `btda report --clickhouse-url` takes it. */
+    synchronized String clickHouseUrl() {
+        return running0().clickhouseUrl();
+    }
+
     synchronized String bootstrapServers() {
         return running0().bootstrapServers();
     }

@@ -2,8 +2,12 @@ package org.btda.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +33,9 @@ import org.btda.common.kafka.Topics;
 import org.btda.it.swarm.Swarm;
 import org.btda.it.swarm.SwarmExtension;
 import org.btda.it.swarm.SwarmPeer;
+import org.btda.report.HeadlessChromium;
+import org.btda.report.Report;
+import org.btda.report.ReportRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -60,6 +67,10 @@ class SwarmEndToEndTest {
     private static final Pattern SWARM_IP = Pattern.compile("198\\.18\\.\\d{1,3}\\.\\d{1,3}");
     /** Relative tolerance of btda's max speed against the rate the client really had (the issue's ±25 %). */
     private static final double SPEED_TOLERANCE = 0.25;
+    /** How btda names each leecher's client from its peer id (BEP 20 style codes; see ClientIds). */
+    private static final Map<String, String> CLIENT_NAMES = Map.of("leecher-transmission", "Transmission ",
+            "leecher-qbittorrent", "qBittorrent ", "leecher-aria2", "aria2 ", "leecher-rtorrent", "libtorrent (rakshasa) ",
+            "leecher-ctorrent", "Enhanced CTorrent ");
 
     private Swarm swarm;
     private E2eStack btda;
@@ -258,8 +269,7 @@ class SwarmEndToEndTest {
         List<String> confirmed = new ArrayList<>(column(ch, confirmedSql));
         // A client that dials btda's listener without a BEP 10 "p" (ctorrent) is, per the data model, a second identity
         // keyed by its peer id: its confirmed download may appear a second time under that key. Only such peers may.
-        Set<String> byPeerId = new HashSet<>(column(ch, "SELECT peer_key FROM btda.peers FINAL WHERE info_hash = '" + infoHash
-                + "' AND identity = 'PEER_ID' AND has(sources, 'INCOMING')"));
+        Set<String> byPeerId = incomingPeerIdKeys(ch);
         List<String> confirmedByPeerId = confirmed.stream().filter(byPeerId::contains).toList();
         LOG.info("confirmed downloads of incoming peers keyed by peer id (no BEP 10 p): {}", confirmedByPeerId);
         confirmed.removeAll(confirmedByPeerId);
@@ -317,10 +327,80 @@ class SwarmEndToEndTest {
         }
     }
 
-    // ---- 3. privacy ---------------------------------------------------------------------------------------------------
+    // ---- report of the run ---------------------------------------------------------------------------------------------
 
     @Test
     @Order(6)
+    void reportOfTheRunShowsItsConfirmedDownloadsAndTheirClients() throws Exception {
+        ClickHouseHttp ch = btda.clickHouse();
+        Set<String> leechers = leecherKeys();
+        // The run's confirmed downloads with the client btda named for each, read directly from the confirmed rows.
+        Map<String, String> clientOf = new TreeMap<>();
+        for (String[] r : ch.rows("SELECT peer_key, ifNull(client, '') FROM btda.confirmed_downloads FINAL WHERE info_hash = '"
+                + infoHash + "'")) {
+            clientOf.put(r[0], r[1].isEmpty() ? "unknown" : r[1]);
+        }
+        // As asserted above: every finished leecher once, plus a second identity (peer id) of incoming clients without "p".
+        Set<String> extra = new TreeSet<>(clientOf.keySet());
+        extra.removeAll(leechers);
+        assertThat(clientOf.keySet()).containsAll(leechers);
+        assertThat(incomingPeerIdKeys(ch)).as("confirmed keys other than the leechers'").containsAll(extra);
+        int confirmed = leechers.size() + extra.size();
+        // Each finished leecher under its own implementation's name (from its peer id; rTorrent's names its library).
+        for (SwarmPeer p : swarm.leechers()) {
+            assertThat(CLIENT_NAMES).as("client name of " + p.name()).containsKey(p.name());
+            assertThat(clientOf.get(keyOf.get(p.name()))).as(p.name() + " (" + p.implementation() + ") client")
+                    .startsWith(CLIENT_NAMES.get(p.name()));
+        }
+        Map<String, Long> expectedClients = new TreeMap<>();
+        clientOf.values().forEach(c -> expectedClients.merge(c, 1L, Long::sum));
+
+        long t0 = System.nanoTime();
+        Report report = Report.over(btda.clickHouseUrl(), btda.settings().get(Settings.CLICKHOUSE_USER),
+                btda.settings().get(Settings.CLICKHOUSE_PASSWORD), "e2e");
+        String html = report.html(new ReportRequest(List.of(infoHash), null, null, 20, 15, 0));
+        Path page = swarm.workDir().resolve("btda-report.html");
+        Files.writeString(page, html, StandardCharsets.UTF_8);
+        LOG.info("report of the run: {}", page);
+        JsonNode check = new ObjectMapper().readTree(HeadlessChromium.reportCheck(HeadlessChromium.dumpDom(page)));
+        timings.put("report built and rendered", ms(t0));
+        assertThat(check.get("errors")).as("script errors in the report").isEmpty();
+        assertThat(check.get("resources")).as("resources the report fetched").isEmpty();
+
+        // Total: the per-torrent table (one torrent) and the hourly chart's "all torrents" line.
+        JsonNode torrents = check.get("tables").get("table-torrents");
+        assertThat(torrents).hasSize(1);
+        assertThat(torrents.get(0).get(0).asText()).endsWith("(" + infoHash.substring(0, 8) + ")");
+        assertThat(torrents.get(0).get(1).asLong()).as("confirmed downloads in the per-torrent table").isEqualTo(confirmed);
+        long perHour = 0;
+        for (JsonNode s : check.get("charts").get("chart-downloads-per-hour").get("series")) {
+            if (s.get("name").asText().equals("all torrents")) {
+                for (JsonNode point : s.get("data")) {
+                    perHour += point.get(1).asLong();
+                }
+            }
+        }
+        assertThat(perHour).as("confirmed downloads per hour, summed").isEqualTo(confirmed);
+
+        // Clients: every confirmed peer's client with its count, and nothing else.
+        JsonNode chart = check.get("charts").get("chart-clients");
+        Map<String, Long> drawn = new TreeMap<>();
+        for (int i = 0; i < chart.get("categories").size(); i++) {
+            drawn.put(chart.get("categories").get(i).asText(), chart.get("series").get(0).get("data").get(i).asLong());
+        }
+        LOG.info("clients in the report: {}", drawn);
+        assertThat(drawn).as("clients figure").isEqualTo(expectedClients);
+
+        // The page is shared: no swarm peer address in it.
+        for (SwarmPeer p : swarm.peers()) {
+            assertThat(html).as("report").doesNotContain(p.peerAddress().getAddress().getHostAddress());
+        }
+    }
+
+    // ---- 3. privacy ---------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(7)
     void noSwarmPeerAddressIsStoredInClickHouseOrInResultAndStateTopics() throws Exception {
         long t0 = System.nanoTime();
         Set<String> peerIps = swarm.peers().stream().map(p -> p.peerAddress().getAddress().getHostAddress())
@@ -412,7 +492,7 @@ class SwarmEndToEndTest {
     // ---- 4. passive mode -----------------------------------------------------------------------------------------------
 
     @Test
-    @Order(7)
+    @Order(8)
     void clientsThatLearnedBtdasListenPortDialItAndAreEvaluatedAsTheSamePeers() throws Exception {
         ClickHouseHttp ch = btda.clickHouse();
         Map<String, SwarmPeer> byKey = new HashMap<>();
@@ -459,6 +539,15 @@ class SwarmEndToEndTest {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------------
+
+    /**
+     * Keys of peers that dialled btda's listener without a BEP 10 "p" (ctorrent): per the data model a second identity,
+     * keyed by the peer id, whose confirmed download may appear a second time.
+     */
+    private Set<String> incomingPeerIdKeys(ClickHouseHttp ch) throws Exception {
+        return new HashSet<>(column(ch, "SELECT peer_key FROM btda.peers FINAL WHERE info_hash = '" + infoHash
+                + "' AND identity = 'PEER_ID' AND has(sources, 'INCOMING')"));
+    }
 
     private Set<String> leecherKeys() {
         return swarm.leechers().stream().map(p -> keyOf.get(p.name())).collect(Collectors.toSet());
