@@ -83,7 +83,7 @@ public final class EvaluatorService implements AutoCloseable {
             EvaluatorServiceConfig.Listener l = service.passive().get();
             this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
             this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
-                    catalog::get, publisher::incomingEnded);
+                    catalog::get, catalog::infoHashByReq2, publisher::incomingEnded);
         } else {
             this.catalog = null;
             this.listener = null;
