@@ -64,7 +64,7 @@ public final class Settings {
                     + " when the peer hangs up before its handshake), plain-only, encrypted-only; incoming connections may"
                     + " always be either");
     public static final Setting<Integer> EVALUATOR_MSE_MAX_HANDSHAKES = Setting.define("evaluator.mse-max-handshakes",
-            ints(1, 1_000_000), 256, "handshakes", "MSE handshakes in progress at once per evaluator (each costs two"
+            ints(1, 1_000_000), 1024, "handshakes", "MSE handshakes in progress at once per evaluator (each costs two"
                     + " 768-bit Diffie-Hellman exponentiations); contacts beyond it fail OVERLOADED, incoming ones are refused");
 
     // ---- revisits -------------------------------------------------------------------------------------------------

@@ -17,9 +17,12 @@ class EncryptionMemoryTest {
         assertThat(m.encrypted(peer(1))).isNull();
         m.prefersEncryption(peer(1));
         assertThat(m.encrypted(peer(1))).isTrue();
-        m.worked(peer(1), false);
-        m.prefersEncryption(peer(1)); // a hint never overrides a contact's proof
-        assertThat(m.encrypted(peer(1))).isFalse();
+        m.worked(peer(1), false);           // plaintext worked: back to the default, nothing kept
+        assertThat(m.encrypted(peer(1))).isNull();
+        assertThat(m.size()).isZero();
+        m.worked(peer(1), true);
+        m.prefersEncryption(peer(1));       // a hint never downgrades a contact's proof
+        assertThat(m.encrypted(peer(1))).isTrue();
         for (int i = 2; i <= 10; i++) m.worked(peer(i), true);
         assertThat(m.size()).isEqualTo(3);
         assertThat(m.encrypted(peer(1))).isNull(); // least recently used: forgotten
