@@ -73,7 +73,10 @@ public final class ContactEngine implements AutoCloseable {
             if (!policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
                 return CompletableFuture.completedFuture(first);
             }
-            return attempt(target, !encryptedFirst);
+            // the retry's result when it got the peer's handshake; else the first attempt's, which is the contact
+            return attempt(target, !encryptedFirst).thenApply(retry -> retry.peerId() != null ? retry
+                    : first.withFailureDetail(first.failureDetail() + "; retried " + (encryptedFirst ? "plaintext" : "encrypted")
+                            + ": " + retry.failure()));
         });
         // callers get the counted future: whoever sees a contact's result also sees it in the stats
         return result.thenApply(r -> {

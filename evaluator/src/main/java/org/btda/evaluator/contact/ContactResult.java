@@ -33,6 +33,12 @@ public record ContactResult(ContactTarget target, FailureReason failure, String 
         return failure == null;
     }
 
+    public ContactResult withFailureDetail(String detail) {
+        return new ContactResult(target, failure, detail, pieces, startedAtMillis, observedAtMillis, peerId, reserved,
+                extClient, extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis,
+                longestGapMillis, pexPeers, transport, encryption);
+    }
+
     /** A contact that was never dialled (stale request, do-not-contact list, overload). */
     public static ContactResult notDialled(ContactTarget target, FailureReason reason, String detail) {
         long now = System.currentTimeMillis();

@@ -36,13 +36,12 @@ public enum EncryptionPolicy {
     }
 
     /**
-     * A failure the other mode may cure: the peer connected, then hung up or broke off before completing its
-     * handshake (plaintext refused by an encryption-only peer, Ya refused by a plaintext-only one). Connect failures,
-     * overload and wrong torrents are not.
+     * A failure the other mode may cure: the peer connected, then hung up before its handshake (plaintext refused by an
+     * encryption-only peer, Ya refused by a plaintext-only one). Connect failures, overload, garbage and wrong
+     * torrents are not.
      */
     static boolean worthRetrying(ContactResult r) {
         if (r.success() || r.peerId() != null) return false;
-        FailureReason f = r.failure();
-        return f == FailureReason.NO_HANDSHAKE || f == FailureReason.RESET || f == FailureReason.PROTOCOL_VIOLATION;
+        return r.failure() == FailureReason.NO_HANDSHAKE || r.failure() == FailureReason.RESET;
     }
 }
