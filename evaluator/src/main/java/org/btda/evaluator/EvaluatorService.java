@@ -88,7 +88,8 @@ public final class EvaluatorService implements AutoCloseable {
             this.catalog = null;
             this.listener = null;
         }
-        this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog);
+        this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog,
+                engine.mseCounters());
         this.metricsServer = MetricsServer.shared(service.metrics());
     }
 
