@@ -101,7 +101,8 @@ class Ipv6ContactTest {
             try {
                 r = evaluated.get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
-                throw new AssertionError("no incoming session evaluated; refused " + java.util.Arrays.stream(Refusal.values()).map(w -> w + "=" + stats.incomingRefused(w)).toList()
+                throw new AssertionError("no incoming session evaluated; refused "
+                        + java.util.Arrays.stream(Refusal.values()).map(w -> w + "=" + stats.incomingRefused(w)).toList()
                         + ", opened " + stats.incomingOpen() + ", in flight " + stats.incomingInFlight(), e);
             }
             assertThat(r.failure()).as(String.valueOf(r.failureDetail())).isNull();
