@@ -14,8 +14,8 @@ import org.btda.protocol.compact.CompactEndpoints;
 /**
  * KRPC codec (BEP 5, with BEP 32's IPv6 {@code nodes6}, {@code want} and 18-byte {@code values}) over bencode with
  * small limits: a datagram is at most {@link #MAX_PACKET} bytes, nests at most {@link #LIMITS}.maxDepth deep and has
- * a bounded item count, so a hostile packet costs a few microseconds and a few
- * KiB at most. Every decoding failure is a {@link KrpcException}; nothing else escapes.
+ * a bounded item count, so a hostile packet costs a few microseconds and a few KiB at most. Every decoding failure is
+ * a {@link KrpcException}; nothing else escapes.
  */
 public final class Krpc {
     /** Larger than any real KRPC packet (BEP 44 values are 1000 bytes); larger datagrams are truncated and fail. */
