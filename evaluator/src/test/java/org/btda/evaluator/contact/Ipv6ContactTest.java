@@ -87,6 +87,17 @@ class Ipv6ContactTest {
     }
 
     @Test
+    void anIpv4BindAddressDoesNotCutOffIpv6Peers() throws Exception {
+        EvaluatorConfig ipv4Bound = config().withBindAddress(InetAddress.getByName("127.0.0.1"));
+        try (ContactEngine engine = new ContactEngine(ipv4Bound, new EvaluatorStats(), a -> false)) {
+            ContactResult r = engine.contact(new ContactTarget(HexFormat.of().parseHex(infoHashHex),
+                    new InetSocketAddress(LOOPBACK6, port), pieces)).get(30, TimeUnit.SECONDS);
+            assertThat(r.failure()).as(String.valueOf(r.failureDetail())).isNull();
+            assertThat(r.pieces()).isEqualTo(pieces);
+        }
+    }
+
+    @Test
     void acceptsAnIpv6PeerThatDialsIn() throws Exception {
         CompletableFuture<ContactResult> evaluated = new CompletableFuture<>();
         TorrentInfo torrent = new TorrentInfo(infoHashHex, pieces, 16384);
