@@ -83,12 +83,13 @@ public final class EvaluatorService implements AutoCloseable {
             EvaluatorServiceConfig.Listener l = service.passive().get();
             this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
             this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
-                    catalog::get, publisher::incomingEnded);
+                    catalog::get, catalog::infoHashByReq2, publisher::incomingEnded);
         } else {
             this.catalog = null;
             this.listener = null;
         }
-        this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog);
+        this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog,
+                engine.mseCounters());
         this.metricsServer = MetricsServer.shared(service.metrics());
     }
 

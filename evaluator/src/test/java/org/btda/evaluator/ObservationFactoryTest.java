@@ -60,8 +60,12 @@ class ObservationFactoryTest {
         byte[] peerId = "-TR3000-abcdefghijkl".getBytes(StandardCharsets.US_ASCII);
         ContactResult r = new ContactResult(target(a), null, null, 42, 1000, 2000, peerId, new byte[8], "Transmission 3.00",
                 51413, 250, 9999L, Map.of("ut_pex", 1), 5, 7000, 1500,
-                List.of(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 6881)));
+                List.of(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 6881)),
+                org.btda.events.Transport.TCP, org.btda.events.Encryption.RC4);
         Observation o = f.observation(request(a), r);
+        assertThat(o.getTransport()).isEqualTo(org.btda.events.Transport.TCP);
+        assertThat(o.getEncryption()).isEqualTo(org.btda.events.Encryption.RC4);
+        assertThat(o.getHolepunch()).isFalse();
         assertThat(o.getRequestId()).isEqualTo("req-1");
         assertThat(o.getSource()).isEqualTo(PeerSource.DHT);
         assertThat(o.getSuccess()).isTrue();

@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.btda.events.Encryption;
 import org.btda.events.FailureReason;
+import org.btda.events.Transport;
 import org.btda.protocol.pieces.PieceSet;
 
 /**
@@ -39,6 +41,10 @@ final class Session {
     private long lastEventNanos = startedAtNanos;
     private long longestGapNanos;
     final List<InetSocketAddress> pexPeers = new ArrayList<>();
+    /** PEX endpoints flagged 0x01 ("prefers encryption"), a hint for later contacts; bounded like pexPeers. */
+    final List<InetSocketAddress> pexPrefersEncryption = new ArrayList<>();
+    /** How the stream is carried: set when the pipeline is built (outgoing) or the MSE handshake ends (incoming). */
+    Encryption encryption = Encryption.PLAIN;
     FailureReason failure;
     String failureDetail;
     private boolean finished;
@@ -85,7 +91,7 @@ final class Session {
                 ok && pieces.known() ? pieces.count() : null,
                 startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
                 peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize, extMessages, messages,
-                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers));
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), Transport.TCP, encryption);
         onFinish.run();
         result.complete(r);
     }

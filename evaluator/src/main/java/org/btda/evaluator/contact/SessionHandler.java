@@ -113,6 +113,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 if (session.pexPeers.size() >= Session.MAX_PEX_PEERS) break;
                 InetSocketAddress a = peer.endpoint();
                 if (a.getPort() > 0) session.pexPeers.add(a);
+                if (a.getPort() > 0 && (peer.flags() & PexMessage.PexPeer.PREFERS_ENCRYPTION) != 0) {
+                    session.pexPrefersEncryption.add(a);
+                }
             }
         }
         // everything else (choke, interested, request, unsolicited piece headers, ...) is counted and ignored
