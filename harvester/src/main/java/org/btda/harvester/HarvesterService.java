@@ -2,6 +2,7 @@ package org.btda.harvester;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,7 +82,7 @@ public final class HarvesterService implements AutoCloseable {
         identity = ClientIdentity.loadOrCreate(config.stateDir());
         Topics topics = new Topics(config.kafka());
         int listenPort = config.listenPort();
-        PeerFilter filter = new PeerFilter(listenPort, PeerFilter.localAddresses(), config.doNotContact());
+        PeerFilter filter = new PeerFilter(listenPort, PeerFilter.liveLocalAddresses(), config.doNotContact());
         RecentPeers recent = new RecentPeers(config.recentPeersWindow().toMillis(), MAX_RECENT_PER_TORRENT);
 
         producer = new KafkaProducer<>(KafkaClients.producer(config.kafka(), "btda-harvester"), new StringSerializer(), new ByteArraySerializer());
@@ -89,8 +90,10 @@ public final class HarvesterService implements AutoCloseable {
         HarvestPublisher publisher = new HarvestPublisher(sink, topics, keys, filter, recent, stats, clock);
 
         try {
-            trackers = new TrackerClients(new HttpTrackerClient(config.trackerTimeout()),
-                    new UdpTrackerClient(RetransmitPolicy.bep15(config.udpRetransmitBase()), null));
+            // announces leave from the address btda listens on: trackers record the sender's address with our port
+            InetAddress source = config.listenAddress().orElse(null);
+            trackers = new TrackerClients(new HttpTrackerClient(config.trackerTimeout(), source),
+                    new UdpTrackerClient(RetransmitPolicy.bep15(config.udpRetransmitBase()), source));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open UDP tracker socket", e);
         }
@@ -172,8 +175,8 @@ public final class HarvesterService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the DHT node", e);
         }
-        // announce_peer only when we accept incoming peers (passive): otherwise nobody would be listening
-        int announcePort = config.passive() && listenPort > 0 ? listenPort : 0;
+        // announce_peer only when we accept incoming peers: otherwise nobody would be listening
+        int announcePort = config.listening() && listenPort > 0 ? listenPort : 0;
         return new DhtScheduler(dhtNode, config.dhtInterval(), announcePort, publisher::dht, exec, clock);
     }
 
