@@ -97,6 +97,8 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             s.firstSeenAt = at;
         }
         s.sourcesMask |= 1 << o.getSource().ordinal();
+        // opted in: an incoming peer whose only session failed still has its address
+        if (cfg.storeAddresses() && s.address == null) s.address = PeerEnrichment.clip(o.getAddress());
         if (s.sealedEndpoint == null && o.getSealedEndpoint() != null) s.sealedEndpoint = bytes(o.getSealedEndpoint());
         if (o.getTotalPieces() > 0) {
             s.totalPieces = o.getTotalPieces();
