@@ -82,6 +82,11 @@ public final class HarvesterService implements AutoCloseable {
         identity = ClientIdentity.loadOrCreate(config.stateDir());
         Topics topics = new Topics(config.kafka());
         int listenPort = config.listenPort();
+        if (config.listening() && listenPort == 0) {
+            // btda local turns 0 into a real port before starting; a harvester run apart cannot know the evaluator's
+            LOG.warn("listen.port is 0: trackers are told port 0 and incoming peers cannot find btda; give harvester and "
+                    + "evaluator the same fixed listen.port");
+        }
         PeerFilter filter = new PeerFilter(listenPort, PeerFilter.liveLocalAddresses(), config.doNotContact());
         RecentPeers recent = new RecentPeers(config.recentPeersWindow().toMillis(), MAX_RECENT_PER_TORRENT);
 
