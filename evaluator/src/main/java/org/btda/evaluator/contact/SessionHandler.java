@@ -21,9 +21,10 @@ import org.btda.protocol.wire.PexMessage;
 /**
  * One contact's conversation. Sends our handshake on connect; after the peer's, our extended handshake (if it speaks
  * BEP 10) and have_none (if it speaks BEP 6: btda claims nothing); then only listens, applying piece messages to a
- * {@link org.btda.protocol.pieces.PieceSet}, until the peer is quiet for the quiet timeout (the
- * {@link io.netty.handler.timeout.IdleStateHandler} in front of us sees decoded messages, so each message resets it), the
- * message budget is spent or the session cap is hit. Never sends request or piece.
+ * {@link org.btda.protocol.pieces.PieceSet}, until the piece count has been known for the grace ({@link PieceCountGrace}),
+ * the peer is quiet for the quiet timeout (the {@link io.netty.handler.timeout.IdleStateHandler} in front of us sees
+ * decoded messages, so each message resets it), the message budget is spent or the session cap is hit. Never sends
+ * request or piece.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
@@ -129,8 +130,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            endByUs(ctx); // quiet long enough: the normal end of a contact
+        if (evt == PieceCountGrace.SETTLED || evt instanceof IdleStateEvent) {
+            endByUs(ctx); // the piece count settled, or quiet long enough: the normal ends of a contact
         } else {
             ctx.fireUserEventTriggered(evt);
         }
