@@ -138,7 +138,7 @@ public final class Settings {
     public static final Setting<Integer> KAFKA_PARTITIONS = Setting.define("kafka.partitions", ints(1, 10_000), 6,
             "partitions", "partitions of every btda topic");
     public static final Setting<Integer> KAFKA_REPLICATION_FACTOR = Setting.define("kafka.replication-factor", ints(1, 100), 1,
-            "replicas", "replication factor of btda topics");
+            "replicas", "replication factor of btda topics and the stream processor's internal topics; from 3 on they also get min.insync.replicas = a majority (2 of 3)");
     public static final Setting<Duration> KAFKA_ADDRESS_RETENTION = Setting.define("kafka.address-retention", DURATION, Duration.ofHours(24),
             "duration", "retention of topics carrying plaintext addresses");
     public static final Setting<String> KAFKA_TOPIC_PREFIX = Setting.define("kafka.topic-prefix", STRING, "btda.",
