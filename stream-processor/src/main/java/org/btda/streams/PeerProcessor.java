@@ -131,7 +131,7 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         } else {
             s.failures++;
         }
-        RevisitPolicy.Decision next = policy.afterObservation(s, o.getRequestId(), o.getSuccess(), o.getFailure(), now);
+        RevisitPolicy.Decision next = policy.afterObservation(s, o.getRequestId(), o.getSuccess(), o.getFailure(), at, now);
         if (next.kind() != RevisitPolicy.Kind.UNCHANGED) s.outstandingRequestId = null;    // answered
         apply(key, s, next, now);
         emitSummary(key, s, now);
@@ -175,7 +175,9 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     /**
      * Sends a contact request now, or reschedules when it cannot be sent yet. A fallback revisit is scheduled at the
-     * same time, so a request whose observation is lost is repeated instead of forgotten. Changes only {@code s}: the
+     * same time, so a request whose observation is lost is repeated instead of forgotten; it is due only once any
+     * session for this request is over ({@link RevisitPolicy#afterContact}), and until then nothing else issues a
+     * request for the peer (the request stays outstanding). Changes only {@code s}: the
      * caller stores it (once, with everything else the record changed).
      */
     private void issue(String key, PeerState s, long now, long dueAt, int attempt) {
