@@ -12,6 +12,7 @@ import org.btda.common.kafka.Topics;
 import org.btda.common.metrics.Metrics;
 import org.btda.common.metrics.MetricsServer;
 import org.btda.common.net.PeerFilter;
+import org.btda.evaluator.contact.TorrentInfo;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.IncomingListener;
 import org.slf4j.Logger;
@@ -79,13 +80,16 @@ public final class EvaluatorService implements AutoCloseable {
                 waiting, engine, backPressure, committer, statsReporter, publisher, tracker, stats, config.staleAfter(),
                 () -> running, id);
 
+        this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
+        loop.layouts(infoHash -> {
+            TorrentInfo t = catalog.get(infoHash);
+            return t == null ? null : t.files();
+        });
         if (service.passive().isPresent()) {
             EvaluatorServiceConfig.Listener l = service.passive().get();
-            this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
             this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
                     catalog::get, publisher::incomingEnded);
         } else {
-            this.catalog = null;
             this.listener = null;
         }
         this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog);
@@ -99,7 +103,7 @@ public final class EvaluatorService implements AutoCloseable {
 
     public void start() {
         running = true;
-        if (catalog != null) catalog.start();
+        catalog.start();
         loop.start();
         if (listener != null) log.info("evaluator {} accepting incoming peers on {}", config.instanceId(), listener.localAddress());
         log.info("evaluator {} consuming {} (max sessions {}, quiet {}, cap {})", config.instanceId(), topics.contacts(),
@@ -174,7 +178,7 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     private void closeSideParts() {
-        if (catalog != null) catalog.close();
+        catalog.close();
         metrics.close();
         if (metricsServer != null) metricsServer.close();
         publisher.close();

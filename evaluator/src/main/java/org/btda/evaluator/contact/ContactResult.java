@@ -17,12 +17,24 @@ import org.btda.events.FailureReason;
  * @param reserved        the peer's 8 reserved handshake bytes, null before its handshake
  * @param extMessages     BEP 10 'm' (null when no extended handshake); yourip/ipv4/ipv6 are never kept
  * @param pexPeers        endpoints the peer announced in ut_pex 'added'/'added6' (bounded)
+ * @param filePieces      pieces held per file of a multi-file torrent (see {@code FilePieces.held}); null when the
+ *                        layout or the piece count is unknown
  */
 public record ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
                             long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
                             String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
                             Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
-                            long longestGapMillis, List<InetSocketAddress> pexPeers) {
+                            long longestGapMillis, List<InetSocketAddress> pexPeers, int[] filePieces) {
+
+    public ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
+                         long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
+                         String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
+                         Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
+                         long longestGapMillis, List<InetSocketAddress> pexPeers) {
+        this(target, failure, failureDetail, pieces, startedAtMillis, observedAtMillis, peerId, reserved, extClient,
+                extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis, longestGapMillis,
+                pexPeers, null);
+    }
 
     public boolean success() {
         return failure == null;

@@ -85,7 +85,8 @@ final class Session {
                 ok && pieces.known() ? pieces.count() : null,
                 startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
                 peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize, extMessages, messages,
-                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers));
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers),
+                ok && pieces.known() && target.files() != null ? target.files().held(pieces) : null);
         onFinish.run();
         result.complete(r);
     }
