@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A swarm of its own inside the test namespace, on /24s no other swarm test uses: opentracker (198.18.40.2:6969),
  * a libtorrent seeder (198.18.41.2) that makes the torrent, a libtorrent leecher with file priorities 0 for files
- * 0, 2 and 4 (198.18.42.2), an aria2 leecher with {@code --select-file} of files 1 and 4 (198.18.44.2), a libtorrent
+ * 0, 2 and 4 (198.18.42.2), an aria2 leecher with {@code --select-file} of files 1 and 4 (198.18.44.2), a
+ * Transmission leecher with {@code files-unwanted} 1, 2 and 4 (198.18.45.2), a libtorrent
  * leecher of every file (198.18.43.2), all rate-limited so btda sees them below every file first; btda at 198.18.49.2.
  *
  * <p>{@code @Order(3)}: after the shared swarm's end-to-end test, which needs its leechers early.
@@ -58,6 +59,7 @@ class MultiFileSwarmTest {
     private static final String LT_SELECTIVE = "198.18.42.2";
     private static final String LT_FULL = "198.18.43.2";
     private static final String ARIA2_SELECTIVE = "198.18.44.2";
+    private static final String TRANSMISSION_SELECTIVE = "198.18.45.2";
     private static final String BTDA = "198.18.49.2";
     private static final int PEER_PORT = 6881;
     /** Five files of different sizes, none a multiple of the 32 KiB piece: pieces are shared between neighbours. */
@@ -84,7 +86,7 @@ class MultiFileSwarmTest {
     @Test
     void selectiveLeechersGetFileDownloadsOfTheirFilesOnlyAndTheFullLeecherGetsBoth() throws Exception {
         requireIsolated();
-        ensureAddresses(List.of(TRACKER, SEEDER, LT_SELECTIVE, LT_FULL, ARIA2_SELECTIVE, BTDA));
+        ensureAddresses(List.of(TRACKER, SEEDER, LT_SELECTIVE, LT_FULL, ARIA2_SELECTIVE, TRANSMISSION_SELECTIVE, BTDA));
         Path run = Files.createDirectories(Path.of(System.getProperty("btda.swarm.workdir", "target/swarm"),
                 "multi-file-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))).toAbsolutePath());
         Map<String, String> timings = new LinkedHashMap<>();
@@ -135,7 +137,7 @@ class MultiFileSwarmTest {
         // 3. the leechers, only now: btda must see every wanted file below and later complete
         PeerKeys keys = new PeerKeys(Secrets.loadOrCreate(settings.secretFile()));
         Map<String, String> keyOf = new LinkedHashMap<>();
-        for (String ip : List.of(SEEDER, LT_SELECTIVE, LT_FULL, ARIA2_SELECTIVE)) {
+        for (String ip : List.of(SEEDER, LT_SELECTIVE, LT_FULL, ARIA2_SELECTIVE, TRANSMISSION_SELECTIVE)) {
             keyOf.put(ip, keys.key(infoHash, InetAddress.getByName(ip), PEER_PORT));
         }
         Path ltSelective = start("lt-selective", run, leech(LT_SELECTIVE, run, announce, torrentFile, "0,4,0,4,0", SELECTIVE_RATE));
@@ -148,6 +150,7 @@ class MultiFileSwarmTest {
                 "--file-allocation=none", "--auto-save-interval=0", "--bt-save-metadata=false", "--check-integrity=false",
                 "--console-log-level=notice", "--summary-interval=1", "--log=" + aria2Dir.resolve("aria2.log"),
                 "--log-level=info", "--stop=" + MAX_SECONDS, torrentFile.toString()));
+        startTransmission(run.resolve("transmission"), torrentFile, "[1, 2, 4]");
         long t2 = System.nanoTime();
         awaitLine(ltSelective, "DONE", Duration.ofSeconds(120));
         awaitLine(ltFull, "DONE", Duration.ofSeconds(180));
@@ -157,6 +160,7 @@ class MultiFileSwarmTest {
         Map<String, Set<Integer>> expected = new TreeMap<>();
         expected.put(keyOf.get(LT_SELECTIVE), Set.of(1, 3));
         expected.put(keyOf.get(ARIA2_SELECTIVE), Set.of(1, 4));
+        expected.put(keyOf.get(TRANSMISSION_SELECTIVE), Set.of(0, 3));
         expected.put(keyOf.get(LT_FULL), Set.of(0, 1, 2, 3, 4));
         String fileSql = "SELECT peer_key, arrayStringConcat(arrayMap(x -> toString(x), arraySort(groupArray(file_index))), ',')"
                 + " FROM btda.file_downloads FINAL WHERE info_hash = '" + infoHash + "' GROUP BY peer_key";
@@ -180,7 +184,7 @@ class MultiFileSwarmTest {
         assertThat(actual).as("file downloads (FINAL) per peer").isEqualTo(expected);
         // one row per (peer, file) after FINAL, with the file's path and size from the registration
         assertThat(ch.count("SELECT count() FROM btda.file_downloads FINAL WHERE info_hash = '" + infoHash + "'"))
-                .isEqualTo(2 + 2 + 5);
+                .isEqualTo(2 + 2 + 2 + 5);
         for (String[] row : ch.rows("SELECT file_index, file_path, file_size FROM btda.file_downloads FINAL WHERE info_hash = '"
                 + infoHash + "'")) {
             int f = Integer.parseInt(row[0]);
@@ -195,7 +199,7 @@ class MultiFileSwarmTest {
                 + "(SELECT info_hash, peer_key FROM btda.confirmed_downloads FINAL)) AS whole_torrent, "
                 + "file_downloaders - whole_torrent AS partial_only FROM btda.file_downloads FINAL WHERE info_hash = '"
                 + infoHash + "')");
-        assertThat(partial.get(0)).containsExactly("3", "1", "2");
+        assertThat(partial.get(0)).containsExactly("4", "1", "3");
     }
 
     private List<String> leech(String ip, Path run, String announce, Path torrent, String priorities, int rate)
@@ -203,6 +207,54 @@ class MultiFileSwarmTest {
         return List.of("/usr/bin/python3", resource("lt-files-peer.py").toString(), "leech", ip,
                 run.resolve("leecher-" + ip).toString(), announce, String.valueOf(MAX_SECONDS), torrent.toString(),
                 String.valueOf(rate), priorities);
+    }
+
+    /**
+     * transmission-daemon on its own address, the torrent added over RPC with {@code files-unwanted} (0-based indices),
+     * rate-limited like the other selective leechers (Transmission counts kB of 1000 bytes).
+     */
+    private void startTransmission(Path dir, Path torrent, String unwanted) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
+        Path downloads = Files.createDirectories(dir.resolve("downloads"));
+        String ip = TRANSMISSION_SELECTIVE;
+        Files.writeString(config.resolve("settings.json"), "{\n"
+                + "\"bind-address-ipv4\": \"" + ip + "\", \"bind-address-ipv6\": \"::1\",\n"
+                + "\"peer-port\": " + PEER_PORT + ", \"peer-port-random-on-start\": false,\n"
+                + "\"port-forwarding-enabled\": false, \"dht-enabled\": false, \"lpd-enabled\": false,\n"
+                + "\"pex-enabled\": false, \"utp-enabled\": false, \"blocklist-enabled\": false, \"encryption\": 0,\n"
+                + "\"rpc-enabled\": true, \"rpc-bind-address\": \"" + ip + "\", \"rpc-port\": 9091,\n"
+                + "\"rpc-whitelist-enabled\": false, \"rpc-authentication-required\": false, \"rpc-host-whitelist-enabled\": false,\n"
+                + "\"download-dir\": \"" + downloads + "\", \"incomplete-dir-enabled\": false,\n"
+                + "\"speed-limit-down-enabled\": true, \"speed-limit-down\": " + SELECTIVE_RATE / 1000 + ",\n"
+                + "\"speed-limit-up-enabled\": false, \"alt-speed-enabled\": false, \"ratio-limit-enabled\": false,\n"
+                + "\"idle-seeding-limit-enabled\": false, \"start-added-torrents\": true, \"watch-dir-enabled\": false,\n"
+                + "\"message-level\": 2\n}\n");
+        start("transmission-selective", dir, List.of("transmission-daemon", "-f", "-g", config.toString(),
+                "-e", dir.resolve("transmission.log").toString()));
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create("http://" + ip + ":9091/transmission/rpc");
+        String[] session = {""};
+        String body = "{\"method\":\"torrent-add\",\"arguments\":{\"filename\":\"" + torrent + "\",\"download-dir\":\""
+                + downloads + "\",\"paused\":false,\"files-unwanted\":" + unwanted + "}}";
+        String[] answer = {null};
+        E2eWaits.until(Duration.ofSeconds(30), "transmission-daemon took the torrent", () -> {
+            java.net.http.HttpResponse<String> r;
+            try {
+                r = http.send(java.net.http.HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5))
+                        .header("X-Transmission-Session-Id", session[0])
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException e) {
+                return false;       // not listening yet
+            }
+            if (r.statusCode() == 409) {        // CSRF handshake: retry with the id it hands out
+                session[0] = r.headers().firstValue("X-Transmission-Session-Id").orElse("");
+                return false;
+            }
+            answer[0] = r.body();
+            return r.statusCode() == 200;
+        });
+        assertThat(answer[0]).as("torrent-add").contains("\"success\"");
     }
 
     /** opentracker in whitelist mode, as the shared swarm runs it (chroot into its directory, user nobody). */
