@@ -78,8 +78,8 @@ final class TorrentCatalog implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> parts = partitions();
+            if (parts.isEmpty()) return;        // closed before the topic appeared
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -97,6 +97,30 @@ final class TorrentCatalog implements AutoCloseable {
         } finally {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
         }
+    }
+
+    /**
+     * The topic's partitions, waiting while it does not exist yet (the services create it at start; an evaluator may
+     * come first): empty only when closed meanwhile.
+     */
+    private List<TopicPartition> partitions() {
+        while (running) {
+            try {
+                List<org.apache.kafka.common.PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if (info != null && !info.isEmpty()) {
+                    return info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // not there yet
+            }
+            try {
+                Thread.sleep(1000);     // polling for the topic to appear, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+        return List.of();
     }
 
     private void apply(ConsumerRecord<String, byte[]> r) {

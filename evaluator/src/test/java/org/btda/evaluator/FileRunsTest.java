@@ -12,7 +12,8 @@ import org.btda.common.identity.PeerKeys;
 import org.btda.evaluator.contact.ContactResult;
 import org.btda.evaluator.contact.ContactTarget;
 import org.btda.events.ContactRequest;
-import org.btda.events.FileRun;
+import org.btda.events.codec.FilePiecesCodec;
+import org.btda.events.codec.FilePiecesCodec.Run;
 import org.btda.events.Observation;
 import org.btda.events.PeerEndpoint;
 import org.btda.events.PeerSource;
@@ -36,10 +37,10 @@ class FileRunsTest {
         PieceSet peer = new PieceSet(15);
         for (int p = 0; p < 6; p++) peer.applyHave(p);      // files 0-2 complete
         peer.applyHave(12);
-        List<FileRun> runs = FileRuns.encode(layout, layout.held(peer));
-        assertThat(runs).containsExactly(new FileRun(3, 2, 2), new FileRun(3, 0, 2), new FileRun(1, 0, 0),
-                new FileRun(1, 1, 3));
+        List<Run> runs = FileRuns.runs(layout, layout.held(peer));
+        assertThat(runs).containsExactly(new Run(3, 2, 2), new Run(3, 0, 2), new Run(1, 0, 0), new Run(1, 1, 3));
         assertThat(expand(runs)).containsExactly(2, 2, 2, 0, 0, 0, 0, 1);
+        assertThat(FilePiecesCodec.runs(FileRuns.encode(layout, layout.held(peer)))).isEqualTo(runs);
     }
 
     @Test
@@ -49,6 +50,7 @@ class FileRunsTest {
         for (int i = 0; i < files; i++) lengths[i] = 1 + (i & 1);      // alternating sizes: no two neighbours alike
         FilePieces layout = FilePieces.of(1, lengths, new boolean[files]);
         assertThat(FileRuns.encode(layout, new int[files])).isNull();
+        assertThat(FileRuns.runs(layout, new int[files])).isNull();
     }
 
     @Test
@@ -65,9 +67,9 @@ class FileRunsTest {
         ContactRequest req = new ContactRequest("req-1", HASH, "pk", new PeerEndpoint(ByteBuffer.wrap(a.getAddress()), 51413),
                 Instant.now(), 0, PeerSource.TRACKER, 6, 10L);
         Observation o = new ObservationFactory("eval-1", new PeerKeys(new byte[32])).observation(req, r);
-        assertThat(o.getFilePieces()).containsExactly(new FileRun(1, 1, 3), new FileRun(1, 2, 2), new FileRun(1, 1, 3));
+        assertThat(FilePiecesCodec.runs(o.getFilePieces())).containsExactly(new Run(1, 1, 3), new Run(1, 2, 2), new Run(1, 1, 3));
         Observation back = EventCodec.decode(Observation.class, EventCodec.encode(o));
-        assertThat(back.getFilePieces()).isEqualTo(o.getFilePieces());
+        assertThat(FilePiecesCodec.runs(back.getFilePieces())).isEqualTo(FilePiecesCodec.runs(o.getFilePieces()));
 
         // unknown piece count: no file counts either (silence is not zero)
         ContactResult silent = new ContactResult(target, null, null, null, 1000, 1000, new byte[20], new byte[8], null,
@@ -92,9 +94,9 @@ class FileRunsTest {
         assertThat(TorrentCatalog.layout(t.setFiles(List.of()).build())).isNull();
     }
 
-    static List<Integer> expand(List<FileRun> runs) {
+    static List<Integer> expand(List<Run> runs) {
         List<Integer> out = new ArrayList<>();
-        for (FileRun run : runs) for (int i = 0; i < run.getFiles(); i++) out.add(run.getHave());
+        for (Run run : runs) for (int i = 0; i < run.files(); i++) out.add(run.have());
         return out;
     }
 }

@@ -2,7 +2,6 @@ package org.btda.streams;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.btda.events.FileRun;
 
 /**
  * Per-file progress of one peer of a multi-file torrent, and the rule that turns it into file downloads: a file is
@@ -49,28 +48,31 @@ final class FileProgress {
         return runs.length;
     }
 
-    /** Number of files of the observation's runs, or -1 when they are malformed (non-positive run, negative count). */
-    static int fileCount(List<FileRun> runs) {
+    /**
+     * Number of files of an observation's runs ({@code FilePiecesCodec.decode}: (files, have, total) triples), or -1
+     * when they are malformed (non-positive run, negative count, have above total).
+     */
+    static int fileCount(int[] runs) {
         long n = 0;
-        for (FileRun r : runs) {
-            if (r.getFiles() < 1 || r.getHave() < 0 || r.getTotal() < 0 || r.getHave() > r.getTotal()) return -1;
-            n += r.getFiles();
+        for (int i = 0; i + 2 < runs.length; i += 3) {
+            if (runs[i] < 1 || runs[i + 1] < 0 || runs[i + 2] < 0 || runs[i + 1] > runs[i + 2]) return -1;
+            n += runs[i];
             if (n > MAX_OBSERVED_FILES) return -1;
         }
-        return n == 0 ? -1 : (int) n;
+        return n == 0 || runs.length % 3 != 0 ? -1 : (int) n;
     }
 
     /**
      * Adds one observation's per-file counts (taken at {@code at}) and returns the file downloads that are new or
      * changed. Files with total 0 (padding, empty) are skipped. {@code atOrAbove} decides the threshold per file.
      */
-    List<Crossing> add(long at, List<FileRun> observed, Threshold atOrAbove) {
+    List<Crossing> add(long at, int[] observed, Threshold atOrAbove) {
         List<Crossing> out = new ArrayList<>(0);
         int file = 0;
-        for (FileRun r : observed) {
-            int total = r.getTotal();
-            boolean above = total > 0 && atOrAbove.test(r.getHave(), total);
-            for (int k = 0; k < r.getFiles(); k++, file++) {
+        for (int i = 0; i + 2 < observed.length; i += 3) {
+            int files = observed[i], have = observed[i + 1], total = observed[i + 2];
+            boolean above = total > 0 && atOrAbove.test(have, total);
+            for (int k = 0; k < files; k++, file++) {
                 if (total == 0 || file >= runs.length) continue;
                 long[] before = runs[file];
                 long crossedBefore = crossedAt(before), lastBelowBefore = lastBelowAt(before);

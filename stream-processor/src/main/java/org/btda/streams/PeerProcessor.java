@@ -14,6 +14,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.FileDownload;
+import org.btda.events.codec.FilePiecesCodec;
 import org.btda.events.TorrentFile;
 import org.btda.events.ContactRequest;
 import org.btda.events.Discovery;
@@ -296,11 +297,17 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
      * {@link FileProgress#MAX_FILES} only counts for the whole torrent.
      */
     private void fileProgress(String key, Observation o, PeerState s, long at, long now) {
-        int files = FileProgress.fileCount(o.getFilePieces());
+        int[] runs;
+        try {
+            runs = FilePiecesCodec.decode(o.getFilePieces());
+        } catch (IllegalArgumentException e) {
+            return;                 // malformed counts: the observation still counts for the whole torrent
+        }
+        int files = FileProgress.fileCount(runs);
         if (files < 1 || files > FileProgress.MAX_FILES) return;
         if (s.files == null) s.files = new FileProgress(files);
         else if (s.files.fileCount() != files) return;
-        List<FileProgress.Crossing> crossings = s.files.add(at, o.getFilePieces(), cfg::atOrAbove);
+        List<FileProgress.Crossing> crossings = s.files.add(at, runs, cfg::atOrAbove);
         if (crossings.isEmpty()) return;
         TorrentRegistered t = torrents.get(o.getInfoHash());
         List<TorrentFile> named = t == null || t.getFiles() == null || t.getFiles().size() != files ? null : t.getFiles();

@@ -11,10 +11,11 @@ import java.util.Random;
 import java.util.TreeMap;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.FileDownload;
-import org.btda.events.FileRun;
 import org.btda.events.Observation;
 import org.btda.events.TorrentFile;
 import org.btda.events.TorrentRegistered;
+import org.btda.events.codec.FilePiecesCodec;
+import org.btda.events.codec.FilePiecesCodec.Run;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,14 +40,14 @@ class FileDownloadTopologyTest {
     }
 
     static Observation observation(String peer, int seconds, int... have) {
-        List<FileRun> runs = new ArrayList<>();
+        List<Run> runs = new ArrayList<>();
         int sum = 0;
         for (int i = 0; i < have.length; i++) {
-            runs.add(new FileRun(1, have[i], TOTAL[i]));
+            runs.add(new Run(1, have[i], TOTAL[i]));
             sum += have[i];
         }
         return Observation.newBuilder(TopologyFixture.observation(IH, peer, null, T0.plusSeconds(seconds), sum, 80, 16384))
-                .setFilePieces(runs).build();
+                .setFilePieces(FilePiecesCodec.encode(runs)).build();
     }
 
     static List<Observation> swarm() {
@@ -131,7 +132,10 @@ class FileDownloadTopologyTest {
             f.torrents.pipeInput(IH, torrent());
             f.observations.pipeInput(TopologyFixture.ref("p"), observation("p", 0, 0, 0, 0, 0, 0));
             f.observations.pipeInput(TopologyFixture.ref("p"), Observation.newBuilder(observation("p", 100, 0, 6, 0, 0, 4))
-                    .setFilePieces(List.of(new FileRun(3, 1, 1))).build());
+                    .setFilePieces(FilePiecesCodec.encode(List.of(new Run(3, 1, 1)))).build());
+            // undecodable counts are ignored too
+            f.observations.pipeInput(TopologyFixture.ref("p"), Observation.newBuilder(observation("p", 150, 0, 6, 0, 0, 4))
+                    .setFilePieces(java.nio.ByteBuffer.wrap(new byte[] {1, 5})).build());
             assertThat(f.fileDownloads.readValuesToList()).isEmpty();
             f.observations.pipeInput(TopologyFixture.ref("p"), observation("p", 200, 0, 6, 0, 0, 0));
             assertThat(f.fileDownloads.readValuesToList()).extracting(FileDownload::getFileIndex).containsExactly(1);

@@ -8,16 +8,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.btda.events.FileRun;
 import org.junit.jupiter.api.Test;
 
 class FileProgressTest {
     static final FileProgress.Threshold T98 = (have, total) -> RevisitPolicy.atOrAbove(have, total, 0.98);
 
     /** One observation of a torrent with files of these piece totals, holding these counts. */
-    static List<FileRun> obs(int[] have, int[] total) {
-        List<FileRun> runs = new ArrayList<>();
-        for (int i = 0; i < have.length; i++) runs.add(new FileRun(1, have[i], total[i]));
+    static int[] obs(int[] have, int[] total) {
+        int[] runs = new int[3 * have.length];
+        for (int i = 0; i < have.length; i++) {
+            runs[3 * i] = 1;
+            runs[3 * i + 1] = have[i];
+            runs[3 * i + 2] = total[i];
+        }
         return runs;
     }
 
@@ -48,13 +51,14 @@ class FileProgressTest {
     @Test
     void runLengthRunsCoverConsecutiveFiles() {
         FileProgress p = new FileProgress(5);
-        p.add(1000, List.of(new FileRun(5, 0, 2)), T98);
-        List<FileProgress.Crossing> c = p.add(2000, List.of(new FileRun(2, 2, 2), new FileRun(3, 1, 2)), T98);
+        p.add(1000, new int[] {5, 0, 2}, T98);
+        List<FileProgress.Crossing> c = p.add(2000, new int[] {2, 2, 2, 3, 1, 2}, T98);
         assertThat(c).extracting(FileProgress.Crossing::file).containsExactly(0, 1);
-        assertThat(FileProgress.fileCount(List.of(new FileRun(2, 2, 2), new FileRun(3, 1, 2)))).isEqualTo(5);
-        assertThat(FileProgress.fileCount(List.of(new FileRun(0, 0, 2)))).isEqualTo(-1);
-        assertThat(FileProgress.fileCount(List.of(new FileRun(1, 3, 2)))).isEqualTo(-1);
-        assertThat(FileProgress.fileCount(List.of())).isEqualTo(-1);
+        assertThat(FileProgress.fileCount(new int[] {2, 2, 2, 3, 1, 2})).isEqualTo(5);
+        assertThat(FileProgress.fileCount(new int[] {0, 0, 2})).isEqualTo(-1);
+        assertThat(FileProgress.fileCount(new int[] {1, 3, 2})).isEqualTo(-1);
+        assertThat(FileProgress.fileCount(new int[] {1, 0})).isEqualTo(-1);
+        assertThat(FileProgress.fileCount(new int[0])).isEqualTo(-1);
     }
 
     /**

@@ -621,13 +621,10 @@ class PeerStateSerdeTest {
     /** File progress of a torrent with {@code n} files: every file sampled twice, the first two crossed at different times. */
     static FileProgress files(int n, long base) {
         FileProgress p = new FileProgress(n);
-        List<org.btda.events.FileRun> before = List.of(new org.btda.events.FileRun(n, 0, 4));
-        p.add(base + 61_000, before, (have, total) -> have >= total);
-        p.add(base + 1_900_000, List.of(new org.btda.events.FileRun(1, 4, 4), new org.btda.events.FileRun(n - 1, 1, 4)),
-                (have, total) -> have >= total);
+        p.add(base + 61_000, new int[] {n, 0, 4}, (have, total) -> have >= total);
+        p.add(base + 1_900_000, new int[] {1, 4, 4, n - 1, 1, 4}, (have, total) -> have >= total);
         if (n > 2) {
-            p.add(base + 3_700_000, List.of(new org.btda.events.FileRun(2, 4, 4), new org.btda.events.FileRun(n - 2, 2, 4)),
-                    (have, total) -> have >= total);
+            p.add(base + 3_700_000, new int[] {2, 4, 4, n - 2, 2, 4}, (have, total) -> have >= total);
         }
         return p;
     }
