@@ -63,7 +63,8 @@ class FileRunsTest {
         peer.applyHave(2);
         peer.applyHave(3);
         ContactResult r = new ContactResult(target, null, null, 2, 1000, 2000, new byte[20], new byte[8], null, null,
-                null, null, null, 3, 100, 10, List.of(), layout.held(peer));
+                null, null, null, 3, 100, 10, List.of(), org.btda.events.Transport.TCP,
+                org.btda.events.Encryption.PLAIN, layout.held(peer));
         ContactRequest req = new ContactRequest("req-1", HASH, "pk", new PeerEndpoint(ByteBuffer.wrap(a.getAddress()), 51413),
                 Instant.now(), 0, PeerSource.TRACKER, 6, 10L);
         Observation o = new ObservationFactory("eval-1", new PeerKeys(new byte[32])).observation(req, r);
@@ -73,7 +74,8 @@ class FileRunsTest {
 
         // unknown piece count: no file counts either (silence is not zero)
         ContactResult silent = new ContactResult(target, null, null, null, 1000, 1000, new byte[20], new byte[8], null,
-                null, null, null, null, 1, 100, 10, List.of(), null);
+                null, null, null, null, 1, 100, 10, List.of(), org.btda.events.Transport.TCP,
+                org.btda.events.Encryption.PLAIN, null);
         assertThat(new ObservationFactory("eval-1", new PeerKeys(new byte[32])).observation(req, silent).getFilePieces())
                 .isNull();
     }

@@ -8,6 +8,7 @@ import static org.btda.common.config.SettingType.OPTIONAL_PATH;
 import static org.btda.common.config.SettingType.PATH;
 import static org.btda.common.config.SettingType.STRING;
 import static org.btda.common.config.SettingType.ints;
+import static org.btda.common.config.SettingType.oneOf;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -55,6 +56,16 @@ public final class Settings {
             "bytes", "largest peer wire message accepted");
     public static final Setting<String> EVALUATOR_BIND_ADDRESS = Setting.define("evaluator.bind-address", STRING, "",
             "address", "local address for outgoing peer connections (contacts, magnet metadata fetches); empty = any");
+
+    public static final Setting<String> EVALUATOR_ENCRYPTION = Setting.define("evaluator.encryption",
+            oneOf("learn", "plain-first", "encrypted-first", "plain-only", "encrypted-only"), "learn",
+            "policy", "MSE/PE encryption of outgoing contacts: learn (per peer, from its PEX flags and earlier contacts;"
+                    + " plaintext when nothing is known), plain-first, encrypted-first (these three retry the other way once"
+                    + " when the peer hangs up before its handshake), plain-only, encrypted-only; incoming connections may"
+                    + " always be either");
+    public static final Setting<Integer> EVALUATOR_MSE_MAX_HANDSHAKES = Setting.define("evaluator.mse-max-handshakes",
+            ints(1, 1_000_000), 1024, "handshakes", "MSE handshakes in progress at once per evaluator (each costs two"
+                    + " 768-bit Diffie-Hellman exponentiations); contacts beyond it fail OVERLOADED, incoming ones are refused");
 
     // ---- revisits -------------------------------------------------------------------------------------------------
     public static final Setting<Duration> REVISIT_DELAY = Setting.define("revisit.delay", DURATION, Duration.ofMinutes(5),
@@ -106,15 +117,22 @@ public final class Settings {
     public static final Setting<Duration> STATS_INTERVAL = Setting.define("stats.interval", DURATION, Duration.ofMinutes(5),
             "duration", "time between statistics records");
     public static final Setting<Integer> LISTEN_PORT = Setting.define("listen.port", ints(0, 65535), 6881,
-            "port", "TCP port for incoming peer connections; 0 = any");
+            "port", "TCP port for incoming peer connections, announced to trackers and the DHT; 0 = any free one (btda local "
+                    + "only: services run apart must share a fixed port)");
     public static final Setting<String> LISTEN_ADDRESS = Setting.define("listen.address", STRING, "",
-            "address", "local address to listen on; empty = all");
+            "address", "local address to listen on, and the source address of tracker and DHT announces; empty = all");
+    public static final Setting<Boolean> LISTEN_ENABLED = Setting.define("listen.enabled", BOOLEAN, true,
+            "", "accept incoming peers of monitored torrents on listen.address:listen.port, and announce that port to "
+                    + "trackers and the DHT; off = only dial out");
     public static final Setting<Boolean> PASSIVE = Setting.define("passive", BOOLEAN, false,
-            "", "only accept incoming peers, never dial out");
+            "", "only accept incoming peers, never dial out (the evaluator does not consume contact requests); needs listen.enabled");
     public static final Setting<Integer> LISTEN_MAX_CONNECTIONS = Setting.define("listen.max-connections", ints(1, 100_000), 500,
-            "connections", "incoming peer connections open at once (passive); more are refused and counted");
+            "connections", "incoming peer connections open at once; more are refused and counted");
     public static final Setting<Integer> LISTEN_MAX_PER_ADDRESS = Setting.define("listen.max-per-address", ints(1, 1000), 2,
-            "connections", "incoming peer connections open at once from one IP address (passive)");
+            "connections", "incoming peer connections open at once from one IP address");
+    public static final Setting<Duration> LISTEN_FOLLOW_CAP = Setting.define("listen.follow-cap", DURATION, Duration.ofHours(2),
+            "duration", "longest time an incoming peer that sends no BEP 10 listen port is followed on its own connection "
+                    + "(an observation every revisit.delay until it completes or has no new piece for revisit.delay)");
     public static final Setting<String> EVALUATOR_INSTANCE_ID = Setting.define("evaluator.instance-id", STRING, "",
             "", "evaluator name in observations and statistics; empty = random per process");
     public static final Setting<Integer> METRICS_PORT = Setting.define("metrics.port", ints(0, 65535), 0,
@@ -136,7 +154,7 @@ public final class Settings {
     public static final Setting<Integer> KAFKA_PARTITIONS = Setting.define("kafka.partitions", ints(1, 10_000), 6,
             "partitions", "partitions of every btda topic");
     public static final Setting<Integer> KAFKA_REPLICATION_FACTOR = Setting.define("kafka.replication-factor", ints(1, 100), 1,
-            "replicas", "replication factor of btda topics");
+            "replicas", "replication factor of btda topics and the stream processor's internal topics; from 3 on they also get min.insync.replicas = a majority (2 of 3)");
     public static final Setting<Duration> KAFKA_ADDRESS_RETENTION = Setting.define("kafka.address-retention", DURATION, Duration.ofHours(24),
             "duration", "retention of topics carrying plaintext addresses");
     public static final Setting<String> KAFKA_TOPIC_PREFIX = Setting.define("kafka.topic-prefix", STRING, "btda.",

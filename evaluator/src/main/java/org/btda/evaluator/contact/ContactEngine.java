@@ -16,12 +16,16 @@ import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
 import org.btda.events.FailureReason;
 import org.btda.protocol.client.PeerIds;
+import org.btda.protocol.mse.MseCounters;
 import org.btda.protocol.wire.WireCounters;
 
 /**
  * Dials peers and runs one {@link SessionHandler} per contact on a few Netty event loops: thousands of sessions, no
  * thread per peer. {@link #contact} never throws and its future never fails: every contact ends in a
  * {@link ContactResult}, success or failure with a reason.
+ *
+ * <p>Each contact is plaintext or MSE/PE-encrypted by {@link EncryptionPolicy}; a peer that hangs up before its
+ * handshake is retried once the other way (one contact, at most two connections, one result).
  *
  * <p>The engine itself does not queue: callers keep {@link #inFlight()} under {@code evaluator.max-sessions}
  * (the Kafka service pauses partitions); a contact beyond the ceiling is answered OVERLOADED without dialling.
@@ -31,16 +35,30 @@ public final class ContactEngine implements AutoCloseable {
     private final EvaluatorConfig config;
     private final EvaluatorStats stats;
     private final Predicate<InetAddress> doNotContact;
+    private final Predicate<InetSocketAddress> self;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final SessionWiring wiring;
     private final WireCounters wireCounters = new WireCounters();
     private final InetSocketAddress localAddress;
+    /** Per-endpoint encryption knowledge for evaluator.encryption=learn; bounded, forgets the least recently used. */
+    private final EncryptionMemory memory = new EncryptionMemory(MEMORY_CAPACITY);
+    static final int MEMORY_CAPACITY = 100_000;
 
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
+        this(config, stats, doNotContact, a -> false);
+    }
+
+    /**
+     * @param self our own listen endpoint (any local address): never dialled, whoever asked for it; answered
+     *             DO_NOT_CONTACT (the peer is parked) and counted
+     */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
+                         Predicate<InetSocketAddress> self) {
         this.config = config;
         this.stats = stats;
         this.doNotContact = doNotContact;
+        this.self = self;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transports.ioHandlerFactory());
         this.wiring = SessionWiring.of(config, PeerIds.generate(), wireCounters);
         this.localAddress = config.bindAddress() == null ? null : new InetSocketAddress(config.bindAddress(), 0);
@@ -54,21 +72,45 @@ public final class ContactEngine implements AutoCloseable {
     }
 
     public CompletableFuture<ContactResult> contact(ContactTarget target) {
+        if (self.test(target.address())) {
+            stats.selfSkipped();
+            return completedWithout(target, FailureReason.DO_NOT_CONTACT, "our own listen endpoint");
+        }
         if (doNotContact.test(target.address().getAddress())) {
             return completedWithout(target, FailureReason.DO_NOT_CONTACT, "address on the do-not-contact list");
         }
         if (stats.inFlight() >= config.maxSessions()) {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
-        stats.sessionStarted();
-        Session session = new Session(target, this::sessionFinished);
+        EncryptionPolicy policy = config.encryption();
+        boolean encryptedFirst = policy.encryptedFirst(memory.encrypted(target.address()));
+        CompletableFuture<ContactResult> result = attempt(target, encryptedFirst).thenCompose(first -> {
+            if (!policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
+                return CompletableFuture.completedFuture(first);
+            }
+            // the retry's result when it got the peer's handshake; else the first attempt's, which is the contact
+            return attempt(target, !encryptedFirst).thenApply(retry -> retry.peerId() != null ? retry
+                    : first.withFailureDetail(first.failureDetail() + "; retried " + (encryptedFirst ? "plaintext" : "encrypted")
+                            + ": " + retry.failure()));
+        });
         // callers get the counted future: whoever sees a contact's result also sees it in the stats
-        CompletableFuture<ContactResult> counted = session.future().thenApply(r -> {
+        return result.thenApply(r -> {
             stats.contactCompleted(r.failure());
             return r;
         });
+    }
+
+    /** One connection in one mode; its future never fails. Teaches the memory what worked and what PEX hinted. */
+    private CompletableFuture<ContactResult> attempt(ContactTarget target, boolean encrypted) {
+        stats.sessionStarted();
+        Session session = new Session(target, this::sessionFinished);
+        CompletableFuture<ContactResult> learned = session.future().thenApply(r -> {
+            if (r.peerId() != null) memory.worked(target.address(), encrypted);
+            for (InetSocketAddress a : session.pexPrefersEncryption) memory.prefersEncryption(a);
+            return r;
+        });
         try {
-            Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring));
+            Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring, encrypted));
             ChannelFuture f = localAddress == null ? b.connect(target.address()) : b.connect(target.address(), localAddress);
             f.addListener((ChannelFuture cf) -> {
                 if (!cf.isSuccess()) {
@@ -83,7 +125,7 @@ public final class ContactEngine implements AutoCloseable {
             session.fail(FailureReason.OVERLOADED, String.valueOf(e.getMessage()));
             session.finish();
         }
-        return counted;
+        return learned;
     }
 
     private CompletableFuture<ContactResult> completedWithout(ContactTarget target, FailureReason reason, String detail) {
@@ -102,6 +144,10 @@ public final class ContactEngine implements AutoCloseable {
 
     public int inFlight() {
         return stats.inFlight();
+    }
+
+    public MseCounters mseCounters() {
+        return wiring.mseCounters();
     }
 
     public WireCounters wireCounters() {

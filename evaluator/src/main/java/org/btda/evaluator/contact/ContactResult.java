@@ -4,7 +4,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
+import org.btda.events.Encryption;
 import org.btda.events.FailureReason;
+import org.btda.events.Transport;
 
 /**
  * What one contact found. Success means the peer completed a valid handshake for our torrent and broke no rule
@@ -17,6 +19,8 @@ import org.btda.events.FailureReason;
  * @param reserved        the peer's 8 reserved handshake bytes, null before its handshake
  * @param extMessages     BEP 10 'm' (null when no extended handshake); yourip/ipv4/ipv6 are never kept
  * @param pexPeers        endpoints the peer announced in ut_pex 'added'/'added6' (bounded)
+ * @param transport       what carried the connection; null when never dialled
+ * @param encryption      PLAIN or RC4 (after MSE) for the attempt this result describes; null when never dialled
  * @param filePieces      pieces held per file of a multi-file torrent (see {@code FilePieces.held}); null when the
  *                        layout or the piece count is unknown
  */
@@ -24,26 +28,34 @@ public record ContactResult(ContactTarget target, FailureReason failure, String 
                             long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
                             String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
                             Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
-                            long longestGapMillis, List<InetSocketAddress> pexPeers, int[] filePieces) {
+                            long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
+                            Encryption encryption, int[] filePieces) {
 
     public ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
                          long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
                          String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
                          Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
-                         long longestGapMillis, List<InetSocketAddress> pexPeers) {
+                         long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
+                         Encryption encryption) {
         this(target, failure, failureDetail, pieces, startedAtMillis, observedAtMillis, peerId, reserved, extClient,
                 extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis, longestGapMillis,
-                pexPeers, null);
+                pexPeers, transport, encryption, null);
     }
 
     public boolean success() {
         return failure == null;
     }
 
+    public ContactResult withFailureDetail(String detail) {
+        return new ContactResult(target, failure, detail, pieces, startedAtMillis, observedAtMillis, peerId, reserved,
+                extClient, extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis,
+                longestGapMillis, pexPeers, transport, encryption, filePieces);
+    }
+
     /** A contact that was never dialled (stale request, do-not-contact list, overload). */
     public static ContactResult notDialled(ContactTarget target, FailureReason reason, String detail) {
         long now = System.currentTimeMillis();
         return new ContactResult(target, reason, detail, null, now, now, null, null, null, null, null, null, null, 0, 0, 0,
-                List.of());
+                List.of(), null, null);
     }
 }

@@ -26,6 +26,8 @@ final class StudyDataset {
     final String t1 = "a1" + hex(19);
     final String t2 = "b2" + hex(19);
     final String t3 = "c3" + hex(19);
+    /** How peers were reached (transport, encryption, holepunch): its own torrent, so no other answer changes. */
+    final String t4 = "d4" + hex(19);
     private final List<String> observations = new ArrayList<>();
     private final List<String> downloads = new ArrayList<>();
     private final List<String> scrapes = new ArrayList<>();
@@ -41,6 +43,7 @@ final class StudyDataset {
         downloadsAndScrapes();
         discoveriesAndPeers();
         filesAndFileDownloads();
+        reach();
     }
 
     void insert(HttpQueries ch) {
@@ -137,6 +140,29 @@ final class StudyDataset {
         peer(t2, "q3", 8_000_000, min(110));
         peer(t1, "p11", 90_000_000, min(-30));                        // before the window
         peer(t3, "r1", 70_000_000, min(20));
+    }
+
+    /** T4: one download per way of reaching a peer. */
+    private void reach() {
+        via(t4, "s1", min(10), "TCP", "PLAIN", false);
+        via(t4, "s1", min(20), "TCP", "RC4", false);        // plaintext also worked: plaintext_tcp
+        failed(t4, "s2", min(5), "NO_HANDSHAKE");             // refused plaintext...
+        via(t4, "s2", min(10), "TCP", "RC4", false);
+        via(t4, "s2", min(20), "TCP", "RC4", false);        // ...reached only encrypted: only_encryption
+        seen(t4, "s3", min(10), 99, 100, 100);              // before v4 (NULLs): plaintext_tcp
+        via(t4, "s4", min(10), "UTP", "PLAIN", false);      // only_utp
+        via(t4, "s5", min(10), "UTP", "PLAIN", true);       // only_holepunch
+        for (String p : new String[] {"s1", "s2", "s3", "s4", "s5", "s6"}) { // s6: no observation left: unknown
+            download(t4, p, min(30), null, 1);
+        }
+    }
+
+    private void via(String ih, String peer, Duration at, String transport, String encryption, boolean holepunch) {
+        observations.add(json("request_id", "r" + (++requestIds), "info_hash", ih, "peer_key", key(peer),
+                "identity", "LISTEN_PORT", "observed_at", at(at), "source", "TRACKER", "success", true,
+                "failure", null, "pieces", 99, "total_pieces", 100, "piece_length", 16384,
+                "messages_received", 3, "session_ms", 110, "longest_gap_ms", 100, "transport", transport,
+                "encryption", encryption, "holepunch", holepunch));
     }
 
     private void seen(String ih, String peer, Duration at, Integer pieces, int total, long gapMs) {

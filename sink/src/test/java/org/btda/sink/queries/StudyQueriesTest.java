@@ -43,7 +43,8 @@ class StudyQueriesTest {
             Map.entry("downloads_by_client.sql", StudyQueriesTest::downloadsByClient),
             Map.entry("max_speed_distribution.sql", StudyQueriesTest::maxSpeedDistribution),
             Map.entry("downloads_per_file.sql", StudyQueriesTest::downloadsPerFile),
-            Map.entry("partial_downloaders.sql", StudyQueriesTest::partialDownloaders));
+            Map.entry("partial_downloaders.sql", StudyQueriesTest::partialDownloaders),
+            Map.entry("downloads_by_reach.sql", StudyQueriesTest::downloadsByReach));
 
     @BeforeAll
     static void loadData() throws SQLException {
@@ -266,6 +267,23 @@ class StudyQueriesTest {
                 .map(r -> r.get("label") + "|" + num(r.get("bytes_per_s")) + "|" + r.get("peers")).toList();
         assertThat(downloaders).containsExactly("p50|" + f(2.5e6) + "|4", "p90|" + f(8e6) + "|4",
                 "p99|" + f(8e6) + "|4", "max|" + f(8e6) + "|4");
+    }
+
+    // ---- 9. reach: encryption, uTP, holepunch ---------------------------------------------------------------
+
+    /** T4: s1 (plain and RC4) and s3 (pre-v4) plaintext_tcp; s2 RC4 only; s4 uTP; s5 holepunch; s6 no observation. */
+    private static void downloadsByReach(QueryFile q) {
+        List<String> rows = run(q, Map.of("torrents", "['" + data.t4 + "']")).stream()
+                .map(r -> r.get("reach") + "|" + r.get("downloads") + "|" + num(r.get("share"))).toList();
+        assertThat(rows).containsExactly(
+                "plaintext_tcp|2|" + f(0.3333),
+                "only_encryption|1|" + f(0.1667),
+                "only_holepunch|1|" + f(0.1667),
+                "only_utp|1|" + f(0.1667),
+                "unknown|1|" + f(0.1667));
+        // the selected torrents' downloads were all made before v4: plaintext, except p10 and q3 (no observation)
+        List<String> old = run(q, Map.of()).stream().map(r -> r.get("reach") + "|" + r.get("downloads")).toList();
+        assertThat(old).containsExactly("plaintext_tcp|2", "unknown|2");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
