@@ -106,10 +106,10 @@ public final class Settings {
             "port", "UDP port of the DHT node; 0 = any");
     public static final Setting<List<String>> DHT_BOOTSTRAP = Setting.define("dht.bootstrap", LIST,
             List.of("router.bittorrent.com:6881", "dht.transmissionbt.com:6881", "router.utorrent.com:6881"),
-            "host:port list", "DHT bootstrap nodes");
+            "host:port list", "DHT bootstrap nodes; IPv6 literals in brackets, [address]:port");
     public static final Setting<Integer> DHT_MAX_QUERIES_PER_SECOND = Setting.define("dht.max-queries-per-second", ints(1, 100_000), 50,
             "queries/s", "rate limit of outgoing DHT queries");
-    public static final Setting<String> DHT_BIND_ADDRESS = Setting.define("dht.bind-address", STRING, "", "address", "local address of the DHT UDP socket; empty = all");
+    public static final Setting<String> DHT_BIND_ADDRESS = Setting.define("dht.bind-address", STRING, "", "address", "local address of the DHT UDP socket, whose family is the DHT's (BEP 32); empty = all, IPv4 and IPv6");
     public static final Setting<Duration> DHT_QUERY_TIMEOUT = Setting.define("dht.query-timeout", DURATION, Duration.ofSeconds(3), "duration", "a DHT query unanswered for this long counts as failed");
     public static final Setting<Integer> DHT_ALPHA = Setting.define("dht.alpha", ints(1, 16), 4, "queries", "parallel queries of one DHT lookup");
 
