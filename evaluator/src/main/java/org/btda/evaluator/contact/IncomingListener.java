@@ -212,7 +212,7 @@ public final class IncomingListener implements AutoCloseable {
                     return;
                 }
                 ContactTarget target = new ContactTarget(prefix.infoHash(),
-                        (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount());
+                        (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount(), t.files());
                 stats.incomingSessionStarted();
                 Session session = new Session(target, stats::incomingSessionEnded);
                 session.encryption = encryption;
