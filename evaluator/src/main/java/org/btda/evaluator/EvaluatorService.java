@@ -12,6 +12,7 @@ import org.btda.common.kafka.Topics;
 import org.btda.common.metrics.Metrics;
 import org.btda.common.metrics.MetricsServer;
 import org.btda.common.net.PeerFilter;
+import org.btda.evaluator.contact.TorrentInfo;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.IncomingListener;
 import org.slf4j.Logger;
@@ -54,6 +55,9 @@ public final class EvaluatorService implements AutoCloseable {
     private final IncomingListener listener;
     private final EvaluatorMetrics metrics;
     private final MetricsServer metricsServer;
+    /** False in passive mode: the consume loop is never started, nobody is dialled. */
+    private final boolean dial;
+    private final KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean stopping;
 
@@ -61,15 +65,30 @@ public final class EvaluatorService implements AutoCloseable {
         this.config = service.evaluator();
         this.topics = new Topics(service.kafka());
         String id = config.instanceId();
-        PeerFilter pexFilter = new PeerFilter(service.listenPort(), PeerFilter.localAddresses(), service.doNotContact());
+        this.dial = service.dial();
         byte[] secret = Secrets.loadOrCreate(service.secretFile());
         ObservationFactory factory = new ObservationFactory(id, new PeerKeys(secret), new EndpointSealer(secret),
                 service.storeAddresses());
-        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains);
         this.sender = new EventSender(service.kafka(), id, stats, () -> running);
+        // the listener is bound first: with listen.port 0 only it knows the port that is "ourselves"
+        ObservationPublisher[] publisherRef = new ObservationPublisher[1];
+        // every instance runs the catalog: contact requests carry the piece count, not the file layout
+        this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
+        if (service.listener().isPresent()) {
+            EvaluatorServiceConfig.Listener l = service.listener().get();
+            this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
+                    l.follow().interval().toMillis(), l.follow().cap().toMillis(), catalog::get, catalog::infoHashByReq2,
+                    (r, t) -> publisherRef[0].incomingEnded(r, t), (r, t) -> publisherRef[0].incomingSnapshot(r, t));
+        } else {
+            this.listener = null;
+        }
+        int ownPort = listener != null ? listener.port() : service.listenPort();
+        PeerFilter pexFilter = new PeerFilter(ownPort, PeerFilter.liveLocalAddresses(), service.doNotContact());
+        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, pexFilter::isSelf);
         this.publisher = new ObservationPublisher(factory, pexFilter, topics, stats, tracker, sender, service.enrichment());
+        publisherRef[0] = publisher;
 
-        KafkaConsumer<String, byte[]> consumer = ConsumeLoop.newConsumer(service.kafka(), groupId(topics), id);
+        this.consumer = ConsumeLoop.newConsumer(service.kafka(), groupId(topics), id);
         WaitingRequests waiting = new WaitingRequests();
         this.committer = new OffsetCommitter(consumer, tracker);
         BackPressure backPressure = new BackPressure(engine, config.maxSessions(), stats);
@@ -78,22 +97,17 @@ public final class EvaluatorService implements AutoCloseable {
         this.loop = new ConsumeLoop(consumer, topics.contacts(), new RebalanceHandler(committer, tracker, waiting, id),
                 waiting, engine, backPressure, committer, statsReporter, publisher, tracker, stats, config.staleAfter(),
                 () -> running, id);
+        loop.layouts(infoHash -> {
+            TorrentInfo t = catalog.get(infoHash);
+            return t == null ? null : t.files();
+        });
 
-        if (service.passive().isPresent()) {
-            EvaluatorServiceConfig.Listener l = service.passive().get();
-            this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
-            this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
-                    catalog::get, catalog::infoHashByReq2, publisher::incomingEnded);
-        } else {
-            this.catalog = null;
-            this.listener = null;
-        }
         this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog,
                 engine.mseCounters());
         this.metricsServer = MetricsServer.shared(service.metrics());
     }
 
-    /** The passive listener's address, or null when not passive. */
+    /** The incoming listener's address, or null when not listening. */
     public InetSocketAddress listenAddress() {
         return listener == null ? null : listener.localAddress();
     }
@@ -101,8 +115,12 @@ public final class EvaluatorService implements AutoCloseable {
     public void start() {
         running = true;
         if (catalog != null) catalog.start();
-        loop.start();
         if (listener != null) log.info("evaluator {} accepting incoming peers on {}", config.instanceId(), listener.localAddress());
+        if (!dial) {
+            log.info("evaluator {} is passive: it dials nobody and does not consume {}", config.instanceId(), topics.contacts());
+            return;
+        }
+        loop.start();
         log.info("evaluator {} consuming {} (max sessions {}, quiet {}, cap {})", config.instanceId(), topics.contacts(),
                 config.maxSessions(), config.quietTimeout(), config.sessionCap());
     }
@@ -114,7 +132,7 @@ public final class EvaluatorService implements AutoCloseable {
     public Health health() {
         if (stopping) return Health.notReady("stopping");
         if (!running) return Health.notReady("not started");
-        if (!loop.isAlive()) {
+        if (dial && !loop.isAlive()) {
             Throwable f = loop.failure();
             return Health.dead("consume loop ended" + (f == null ? "" : ": " + f));
         }
@@ -140,11 +158,13 @@ public final class EvaluatorService implements AutoCloseable {
         long deadline = System.nanoTime() + config.sessionCap().plusSeconds(5).toNanos();
         loop.drain(); // the loop stops dispatching and pauses everything, but keeps committing
         if (listener != null) listener.close(); // incoming sessions end now: their observations still publish
-        while ((engine.inFlight() > 0 || stats.incomingInFlight() > 0) && System.nanoTime() < deadline && loop.isAlive()) sleep(50);
-        // then until Kafka acknowledged their observations (bounded: the broker may be gone) and the loop committed
-        long ackDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tracker.totalInFlight() > 0 && System.nanoTime() < ackDeadline && loop.isAlive()) sleep(50);
-        sleep(OffsetCommitter.INTERVAL.toMillis() * 2);
+        while ((engine.inFlight() > 0 || stats.incomingInFlight() > 0) && System.nanoTime() < deadline && (!dial || loop.isAlive())) sleep(50);
+        if (dial) {
+            // then until Kafka acknowledged their observations (bounded: the broker may be gone) and the loop committed
+            long ackDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (tracker.totalInFlight() > 0 && System.nanoTime() < ackDeadline && loop.isAlive()) sleep(50);
+            sleep(OffsetCommitter.INTERVAL.toMillis() * 2);
+        }
         stop();
     }
 
@@ -175,6 +195,7 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     private void closeSideParts() {
+        if (!dial) consumer.close(); // never subscribed: the loop that owns it in an active evaluator never ran
         if (catalog != null) catalog.close();
         metrics.close();
         if (metricsServer != null) metricsServer.close();

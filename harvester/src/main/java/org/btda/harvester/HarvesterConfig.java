@@ -1,6 +1,8 @@
 package org.btda.harvester;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,7 +29,9 @@ import org.btda.harvester.schedule.SchedulePolicy;
  * @param stateDir          state.dir: the client identity and the DHT state live here
  * @param secretFile        security.secret-file, or {@code <state.dir>/secret}: the key of peer refs
  * @param listenPort        listen.port: announced to trackers, and never published as a peer of our own
- * @param passive           passive: only then is listen.port announced in the DHT (somebody listens on it)
+ * @param listening         listen.enabled: only then is listen.port announced in the DHT (somebody listens on it)
+ * @param listenAddress     listen.address when set: tracker announces (UDP and HTTP) leave from it, and the DHT node
+ *                          binds to it unless dht.bind-address says otherwise, so peers that find btda there can dial in
  * @param doNotContact      do-not-contact networks, never published as peers
  * @param recentPeersWindow revisit.delay: a peer seen again within it is a duplicate, not a new peer
  * @param trackerTimeout    tracker.timeout, of one HTTP tracker request
@@ -38,7 +42,8 @@ import org.btda.harvester.schedule.SchedulePolicy;
  * @param magnet            bounds of one metadata fetch; bound to evaluator.bind-address when set
  */
 public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scanInterval, Optional<Path> magnetsFile,
-        Path stateDir, Path secretFile, int listenPort, boolean passive, CidrSet doNotContact, Duration recentPeersWindow,
+        Path stateDir, Path secretFile, int listenPort, boolean listening, Optional<InetAddress> listenAddress,
+        CidrSet doNotContact, Duration recentPeersWindow,
         Duration trackerTimeout, Duration udpRetransmitBase, SchedulePolicy schedule, Optional<DhtConfig> dht,
         Duration dhtInterval, MagnetOptions magnet) {
 
@@ -49,6 +54,7 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
         Objects.requireNonNull(magnetsFile, "magnetsFile");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(secretFile, "secretFile");
+        Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(doNotContact, "doNotContact");
         Objects.requireNonNull(recentPeersWindow, "recentPeersWindow");
         Objects.requireNonNull(trackerTimeout, "trackerTimeout");
@@ -65,10 +71,18 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
                 : MagnetOptions.DEFAULT.withBindAddress(Networks.parseLiteral(magnetBind));
         return new HarvesterConfig(KafkaConfig.from(s), s.get(Settings.TORRENTS_DIR), s.get(Settings.TORRENTS_SCAN_INTERVAL),
                 s.get(Settings.MAGNETS_FILE), s.get(Settings.STATE_DIR), s.secretFile(), s.get(Settings.LISTEN_PORT),
-                s.get(Settings.PASSIVE), CidrSet.parse(s.get(Settings.DO_NOT_CONTACT)), s.get(Settings.REVISIT_DELAY),
+                s.get(Settings.LISTEN_ENABLED), listenAddress(s),
+                CidrSet.parse(s.get(Settings.DO_NOT_CONTACT)), s.get(Settings.REVISIT_DELAY),
                 s.get(Settings.TRACKER_TIMEOUT), s.get(Settings.TRACKER_UDP_RETRANSMIT_BASE), schedulePolicy(s),
                 s.get(Settings.DHT_ENABLED) ? Optional.of(dhtConfig(s)) : Optional.empty(), s.get(Settings.DHT_INTERVAL),
                 magnet);
+    }
+
+    /** listen.address when btda listens and it is set; the address peers are told to dial. */
+    static Optional<InetAddress> listenAddress(Settings s) {
+        String a = s.get(Settings.LISTEN_ADDRESS);
+        boolean listening = s.get(Settings.LISTEN_ENABLED);
+        return listening && !a.isBlank() ? Optional.of(Networks.parseLiteral(a)) : Optional.empty();
     }
 
     /** The tracker.* settings; the failure back-off base is fixed ({@link SchedulePolicy#BACKOFF_BASE}). */
@@ -79,22 +93,30 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
     }
 
     /**
-     * The dht.* settings. Bootstrap names are resolved here, so only when dht.enabled; names that do not resolve are
-     * skipped (the routing table saved under state.dir may still bring the node up).
+     * The dht.* settings. Bootstrap names are resolved here, so only when dht.enabled, to every address they have: a
+     * router with an IPv6 address bootstraps the IPv6 routing table too (BEP 32). Names that do not resolve are skipped
+     * (the routing table saved under state.dir may still bring the node up).
      */
     public static DhtConfig dhtConfig(Settings s) {
         String host = s.get(Settings.DHT_BIND_ADDRESS);
-        InetSocketAddress bind = host.isEmpty() ? new InetSocketAddress(s.get(Settings.DHT_PORT))
-                : new InetSocketAddress(host, s.get(Settings.DHT_PORT));
+        // announce_peer tells the DHT "the sender's address, listen.port": send it from the address btda listens on
+        Optional<InetAddress> listen = listenAddress(s);
+        InetSocketAddress bind = !host.isEmpty() ? new InetSocketAddress(host, s.get(Settings.DHT_PORT))
+                : listen.map(a -> new InetSocketAddress(a, s.get(Settings.DHT_PORT)))
+                        .orElseGet(() -> new InetSocketAddress(s.get(Settings.DHT_PORT)));
         List<InetSocketAddress> boot = new ArrayList<>();
         for (String hp : s.get(Settings.DHT_BOOTSTRAP)) {
             int colon = hp.lastIndexOf(':');
             if (colon <= 0) {
                 throw new IllegalArgumentException("dht.bootstrap entry is not host:port: " + hp);
             }
-            InetSocketAddress a = new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
-            if (!a.isUnresolved()) {
-                boot.add(a);
+            int port = Integer.parseInt(hp.substring(colon + 1));
+            try {
+                for (InetAddress a : InetAddress.getAllByName(hp.substring(0, colon))) {
+                    boot.add(new InetSocketAddress(a, port));
+                }
+            } catch (UnknownHostException unresolved) {
+                // skipped, as documented
             }
         }
         return new DhtConfig(bind, boot, s.get(Settings.DHT_MAX_QUERIES_PER_SECOND), s.get(Settings.DHT_QUERY_TIMEOUT),

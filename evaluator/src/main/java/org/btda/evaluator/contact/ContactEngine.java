@@ -35,6 +35,7 @@ public final class ContactEngine implements AutoCloseable {
     private final EvaluatorConfig config;
     private final EvaluatorStats stats;
     private final Predicate<InetAddress> doNotContact;
+    private final Predicate<InetSocketAddress> self;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final SessionWiring wiring;
@@ -45,9 +46,19 @@ public final class ContactEngine implements AutoCloseable {
     static final int MEMORY_CAPACITY = 100_000;
 
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
+        this(config, stats, doNotContact, a -> false);
+    }
+
+    /**
+     * @param self our own listen endpoint (any local address): never dialled, whoever asked for it; answered
+     *             DO_NOT_CONTACT (the peer is parked) and counted
+     */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
+                         Predicate<InetSocketAddress> self) {
         this.config = config;
         this.stats = stats;
         this.doNotContact = doNotContact;
+        this.self = self;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transports.ioHandlerFactory());
         this.wiring = SessionWiring.of(config, PeerIds.generate(), wireCounters);
         this.localAddress = config.bindAddress() == null ? null : new InetSocketAddress(config.bindAddress(), 0);
@@ -60,7 +71,20 @@ public final class ContactEngine implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true);
     }
 
+    /**
+     * The bind address serves peers of its own family only: an IPv4 address cannot reach an IPv6 peer (nor the other way
+     * round), so those are dialled from the address the system picks rather than not at all.
+     */
+    private boolean dialsFromBindAddress(ContactTarget target) {
+        return localAddress != null
+                && localAddress.getAddress().getClass() == target.address().getAddress().getClass();
+    }
+
     public CompletableFuture<ContactResult> contact(ContactTarget target) {
+        if (self.test(target.address())) {
+            stats.selfSkipped();
+            return completedWithout(target, FailureReason.DO_NOT_CONTACT, "our own listen endpoint");
+        }
         if (doNotContact.test(target.address().getAddress())) {
             return completedWithout(target, FailureReason.DO_NOT_CONTACT, "address on the do-not-contact list");
         }
@@ -96,7 +120,7 @@ public final class ContactEngine implements AutoCloseable {
         });
         try {
             Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring, encrypted));
-            ChannelFuture f = localAddress == null ? b.connect(target.address()) : b.connect(target.address(), localAddress);
+            ChannelFuture f = dialsFromBindAddress(target) ? b.connect(target.address(), localAddress) : b.connect(target.address());
             f.addListener((ChannelFuture cf) -> {
                 if (!cf.isSuccess()) {
                     session.fail(FailureClassifier.connectFailure(cf.cause()), String.valueOf(cf.cause().getMessage()));

@@ -44,6 +44,8 @@ class ContactEngineTest {
         stats = new EvaluatorStats();
         EvaluatorConfig cfg = EvaluatorConfig.defaults()
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(6))
+                // these scripts are about reading until quiet; the end by a settled piece count: PieceCountGraceTest
+                .withPieceGrace(Duration.ofSeconds(6))
                 .withMaxMessages(50);
         engine = new ContactEngine(cfg, stats, a -> a.getAddress()[3] == 99); // 127.0.0.99 is "do not contact"
     }
@@ -79,6 +81,23 @@ class ContactEngineTest {
 
     static byte[] goodHandshake() {
         return RawWire.handshake(INFO_HASH, PEER_ID, true, true);
+    }
+
+    @Test
+    void ourOwnListenEndpointIsNeverDialledWhoeverAskedForIt() throws Exception {
+        try (FakePeer us = new FakePeer(c -> { })) {
+            ContactEngine guarded = new ContactEngine(EvaluatorConfig.defaults(), stats, a -> false,
+                    a -> a.getPort() == us.address().getPort() && a.getAddress().isLoopbackAddress());
+            try {
+                ContactResult r = guarded.contact(new ContactTarget(INFO_HASH, us.address(), PIECES)).get(20, TimeUnit.SECONDS);
+                assertThat(r.failure()).isEqualTo(FailureReason.DO_NOT_CONTACT);
+                assertThat(r.failureDetail()).contains("own listen endpoint");
+                assertThat(stats.selfSkippedTotal()).isEqualTo(1);
+                assertThat(us.accepted.get()).as("no connection was made").isZero();
+            } finally {
+                guarded.close();
+            }
+        }
     }
 
     @Test
