@@ -1,7 +1,9 @@
 """Seeds one freshly made torrent with libtorrent on 127.0.0.1 for the evaluator's real-client test.
 
-Prints one line "READY <port> <info hash hex> <num pieces>" once seeding, then runs until stdin closes or 120 s pass.
+Prints one line "READY <port> <info hash hex> <num pieces>" once seeding, then runs until stdin closes or 120 s pass;
+the line "PEERS" on stdin is answered with "PEERS <connected peers>".
 Loopback only: DHT, LSD, UPnP, NAT-PMP and uTP are off.
+With --utp-only as the last argument it speaks uTP (BEP 29) only: TCP is off both ways.
 """
 import os
 import select
@@ -22,7 +24,7 @@ ct.set_creator("btda test")
 lt.set_piece_hashes(ct, workdir)
 info = lt.torrent_info(lt.bencode(ct.generate()))
 
-ses = lt.session({
+settings = {
     "listen_interfaces": "127.0.0.1:0",
     "enable_dht": False,
     "enable_lsd": False,
@@ -32,7 +34,11 @@ ses = lt.session({
     "enable_outgoing_utp": False,
     "allow_multiple_connections_per_ip": True,
     "alert_mask": 0,
-})
+}
+if sys.argv[-1] == "--utp-only":
+    settings.update({"enable_incoming_tcp": False, "enable_outgoing_tcp": False,
+                     "enable_incoming_utp": True, "enable_outgoing_utp": True})
+ses = lt.session(settings)
 params = lt.add_torrent_params()
 params.ti = info
 params.save_path = workdir
@@ -49,5 +55,10 @@ print("READY %d %s %d" % (ses.listen_port(), str(info.info_hash()), info.num_pie
 end = time.time() + 120
 while time.time() < end:
     r, _, _ = select.select([sys.stdin], [], [], 0.5)
-    if r and not sys.stdin.read(1):
+    if not r:
+        continue
+    line = sys.stdin.readline()
+    if not line:
         break
+    if line.strip() == "PEERS":
+        print("PEERS %d" % len(h.get_peer_info()), flush=True)

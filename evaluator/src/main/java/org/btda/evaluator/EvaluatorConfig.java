@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.btda.common.config.Settings;
 import org.btda.common.net.Networks;
+import org.btda.evaluator.contact.TransportMode;
 
 /**
  * Everything the evaluator reads from settings, as plain values, so the contact engine can be built in tests and
@@ -22,10 +23,11 @@ import org.btda.common.net.Networks;
  * @param staleAfter       requests older than this (by due_at) are not dialled (evaluator.stale-after)
  * @param instanceId       written into every observation (evaluator.instance-id, default random)
  * @param ioThreads        Netty event-loop threads (evaluator.io-threads, 0 = Netty default)
+ * @param transport        TCP, uTP or both, and in which order (evaluator.transport)
  */
 public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration quietTimeout, Duration sessionCap,
                               int maxMessages, int maxFrameBytes, InetAddress bindAddress, Duration staleAfter,
-                              String instanceId, int ioThreads) {
+                              String instanceId, int ioThreads, TransportMode transport) {
 
     public EvaluatorConfig {
         if (maxSessions < 1) throw new IllegalArgumentException("evaluator.max-sessions must be >= 1");
@@ -36,6 +38,7 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
         Objects.requireNonNull(sessionCap);
         Objects.requireNonNull(staleAfter);
         Objects.requireNonNull(instanceId);
+        Objects.requireNonNull(transport);
     }
 
     /**
@@ -52,7 +55,8 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
         return new EvaluatorConfig(s.get(Settings.EVALUATOR_MAX_SESSIONS), s.get(Settings.EVALUATOR_CONNECT_TIMEOUT),
                 s.get(Settings.NETWORK_TIMEOUT), s.get(Settings.EVALUATOR_SESSION_CAP), s.get(Settings.EVALUATOR_MAX_MESSAGES),
                 s.get(Settings.EVALUATOR_MAX_FRAME_BYTES), bind == null || bind.isBlank() ? null : Networks.parseLiteral(bind),
-                s.get(Settings.EVALUATOR_STALE_AFTER), instanceId(s.get(Settings.EVALUATOR_INSTANCE_ID)), 0);
+                s.get(Settings.EVALUATOR_STALE_AFTER), instanceId(s.get(Settings.EVALUATOR_INSTANCE_ID)), 0,
+                TransportMode.parse(s.get(Settings.EVALUATOR_TRANSPORT)));
     }
 
     /** evaluator.instance-id when set (stable dashboards across restarts), otherwise random per process. */
@@ -65,30 +69,34 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
     }
 
     public EvaluatorConfig withMaxSessions(int v) {
-        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads);
+        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, transport);
     }
 
     public EvaluatorConfig withTimeouts(Duration connect, Duration quiet, Duration cap) {
-        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads);
+        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, transport);
     }
 
     public EvaluatorConfig withMaxMessages(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, transport);
     }
 
     public EvaluatorConfig withBindAddress(InetAddress v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, transport);
     }
 
     public EvaluatorConfig withStaleAfter(Duration v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, transport);
     }
 
     public EvaluatorConfig withInstanceId(String v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, transport);
     }
 
     public EvaluatorConfig withIoThreads(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, transport);
+    }
+
+    public EvaluatorConfig withTransport(TransportMode v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v);
     }
 }

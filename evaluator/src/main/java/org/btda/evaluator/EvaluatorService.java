@@ -14,6 +14,9 @@ import org.btda.common.metrics.MetricsServer;
 import org.btda.common.net.PeerFilter;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.IncomingListener;
+import org.btda.evaluator.contact.TransportMode;
+import org.btda.evaluator.utp.UtpSocket;
+import org.btda.evaluator.utp.UtpSocketConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +55,7 @@ public final class EvaluatorService implements AutoCloseable {
     private final ConsumeLoop loop;
     private final TorrentCatalog catalog;
     private final IncomingListener listener;
+    private final UtpSocket utp;
     private final EvaluatorMetrics metrics;
     private final MetricsServer metricsServer;
     private volatile boolean running;
@@ -65,9 +69,21 @@ public final class EvaluatorService implements AutoCloseable {
         byte[] secret = Secrets.loadOrCreate(service.secretFile());
         ObservationFactory factory = new ObservationFactory(id, new PeerKeys(secret), new EndpointSealer(secret),
                 service.storeAddresses());
-        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains);
         this.sender = new EventSender(service.kafka(), id, stats, () -> running);
         this.publisher = new ObservationPublisher(factory, pexFilter, topics, stats, tracker, sender, service.enrichment());
+        if (service.passive().isPresent()) {
+            EvaluatorServiceConfig.Listener l = service.passive().get();
+            this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
+            this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
+                    catalog::get, publisher::incomingEnded);
+        } else {
+            this.catalog = null;
+            this.listener = null;
+        }
+        this.utp = config.transport() == TransportMode.TCP ? null : new UtpSocket(utpBind(config, listener),
+                UtpSocketConfig.DEFAULT);
+        if (utp != null && listener != null) listener.acceptUtp(utp);
+        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, utp);
 
         KafkaConsumer<String, byte[]> consumer = ConsumeLoop.newConsumer(service.kafka(), groupId(topics), id);
         WaitingRequests waiting = new WaitingRequests();
@@ -79,17 +95,22 @@ public final class EvaluatorService implements AutoCloseable {
                 waiting, engine, backPressure, committer, statsReporter, publisher, tracker, stats, config.staleAfter(),
                 () -> running, id);
 
-        if (service.passive().isPresent()) {
-            EvaluatorServiceConfig.Listener l = service.passive().get();
-            this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
-            this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
-                    catalog::get, publisher::incomingEnded);
-        } else {
-            this.catalog = null;
-            this.listener = null;
-        }
         this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog);
         this.metricsServer = MetricsServer.shared(service.metrics());
+    }
+
+    /**
+     * uTP peers dial the port they know for TCP, so with the listener on, the UDP socket takes the listener's address
+     * and port; otherwise any port on the bind address.
+     */
+    private static InetSocketAddress utpBind(EvaluatorConfig config, IncomingListener listener) {
+        if (listener != null) return listener.localAddress();
+        return config.bindAddress() == null ? new InetSocketAddress(0) : new InetSocketAddress(config.bindAddress(), 0);
+    }
+
+    /** The uTP socket's address, or null when contacts use TCP only. */
+    public InetSocketAddress utpAddress() {
+        return utp == null ? null : utp.localAddress();
     }
 
     /** The passive listener's address, or null when not passive. */
@@ -163,6 +184,7 @@ public final class EvaluatorService implements AutoCloseable {
         if (listener != null) listener.close();
         closeSideParts();
         engine.close();
+        if (utp != null) utp.close();
     }
 
     private void stop() {
@@ -170,6 +192,7 @@ public final class EvaluatorService implements AutoCloseable {
         loop.join();
         closeSideParts();
         engine.close();
+        if (utp != null) utp.close();
         sender.close();
     }
 

@@ -2,6 +2,7 @@ package org.btda.evaluator.contact;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -14,7 +15,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 
 import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
+import org.btda.evaluator.utp.UtpSocket;
 import org.btda.events.FailureReason;
+import org.btda.events.Transport;
 import org.btda.protocol.client.PeerIds;
 import org.btda.protocol.wire.WireCounters;
 
@@ -36,9 +39,24 @@ public final class ContactEngine implements AutoCloseable {
     private final SessionWiring wiring;
     private final WireCounters wireCounters = new WireCounters();
     private final InetSocketAddress localAddress;
+    /** null when contacts use TCP only */
+    private final UtpSocket utp;
+    private final Bootstrap utpBootstrap;
+    private final TransportMemory transports = new TransportMemory(TRANSPORT_MEMORY);
+
+    /** Peers whose transport hints one evaluator keeps (about 100 bytes each). */
+    static final int TRANSPORT_MEMORY = 100_000;
 
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
+        this(config, stats, doNotContact, null);
+    }
+
+    /**
+     * @param utp the evaluator's uTP socket (shared with the listener), or null: every contact then uses TCP
+     */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact, UtpSocket utp) {
         this.config = config;
+        this.utp = utp;
         this.stats = stats;
         this.doNotContact = doNotContact;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transports.ioHandlerFactory());
@@ -51,6 +69,8 @@ public final class ContactEngine implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, 32 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 16 * 1024)
                 .option(ChannelOption.SO_REUSEADDR, true);
+        this.utpBootstrap = utp == null ? null : new Bootstrap().group(utp.eventLoop()).channelFactory(utp::newChannel)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
     }
 
     public CompletableFuture<ContactResult> contact(ContactTarget target) {
@@ -61,15 +81,32 @@ public final class ContactEngine implements AutoCloseable {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
         stats.sessionStarted();
-        Session session = new Session(target, this::sessionFinished);
+        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null);
+        CompletableFuture<ContactResult> result = attempt(target, order.get(0));
+        if (order.size() > 1) {
+            result = result.thenCompose(first -> !TransportPolicy.retryOther(first)
+                    ? CompletableFuture.completedFuture(first)
+                    : attempt(target, order.get(1)).thenApply(second -> TransportPolicy.report(first, second)));
+        }
         // callers get the counted future: whoever sees a contact's result also sees it in the stats
-        CompletableFuture<ContactResult> counted = session.future().thenApply(r -> {
+        return result.thenApply(r -> {
+            if (r.peerId() != null) transports.worked(target.address(), r.transport());
+            sessionFinished();
             stats.contactCompleted(r.failure());
             return r;
         });
+    }
+
+    /** One dial over one transport; the future completes when that session ends. */
+    private CompletableFuture<ContactResult> attempt(ContactTarget target, Transport transport) {
+        Session session = new Session(target, () -> { });
+        session.transport = transport;
+        session.transportMemory = transports;
         try {
-            Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring));
-            ChannelFuture f = localAddress == null ? b.connect(target.address()) : b.connect(target.address(), localAddress);
+            Bootstrap b = (transport == Transport.UTP ? utpBootstrap : bootstrap).clone()
+                    .handler(new SessionInitializer(session, wiring));
+            ChannelFuture f = localAddress == null || transport == Transport.UTP ? b.connect(target.address())
+                    : b.connect(target.address(), localAddress);
             f.addListener((ChannelFuture cf) -> {
                 if (!cf.isSuccess()) {
                     session.fail(FailureClassifier.connectFailure(cf.cause()), String.valueOf(cf.cause().getMessage()));
@@ -83,7 +120,7 @@ public final class ContactEngine implements AutoCloseable {
             session.fail(FailureReason.OVERLOADED, String.valueOf(e.getMessage()));
             session.finish();
         }
-        return counted;
+        return session.future();
     }
 
     private CompletableFuture<ContactResult> completedWithout(ContactTarget target, FailureReason reason, String detail) {
@@ -110,6 +147,11 @@ public final class ContactEngine implements AutoCloseable {
 
     public EvaluatorConfig config() {
         return config;
+    }
+
+    /** Transport hints learned from PEX and earlier contacts. */
+    public TransportMemory transportMemory() {
+        return transports;
     }
 
     @Override

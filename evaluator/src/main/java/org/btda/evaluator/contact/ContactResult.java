@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.btda.events.FailureReason;
+import org.btda.events.Transport;
 
 /**
  * What one contact found. Success means the peer completed a valid handshake for our torrent and broke no rule
@@ -17,12 +18,26 @@ import org.btda.events.FailureReason;
  * @param reserved        the peer's 8 reserved handshake bytes, null before its handshake
  * @param extMessages     BEP 10 'm' (null when no extended handshake); yourip/ipv4/ipv6 are never kept
  * @param pexPeers        endpoints the peer announced in ut_pex 'added'/'added6' (bounded)
+ * @param transport       TCP or uTP (BEP 29)
+ * @param holepunch       the connection was set up through a BEP 55 rendezvous
  */
 public record ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
                             long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
                             String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
                             Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
-                            long longestGapMillis, List<InetSocketAddress> pexPeers) {
+                            long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
+                            boolean holepunch) {
+
+    /** A plain TCP contact. */
+    public ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
+                         long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
+                         String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
+                         Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
+                         long longestGapMillis, List<InetSocketAddress> pexPeers) {
+        this(target, failure, failureDetail, pieces, startedAtMillis, observedAtMillis, peerId, reserved, extClient,
+                extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis, longestGapMillis,
+                pexPeers, Transport.TCP, false);
+    }
 
     public boolean success() {
         return failure == null;

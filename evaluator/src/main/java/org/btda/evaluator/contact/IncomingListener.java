@@ -19,13 +19,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 
 import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
+import org.btda.evaluator.utp.UtpChannel;
+import org.btda.evaluator.utp.UtpSocket;
+import org.btda.events.Transport;
 import org.btda.protocol.client.PeerIds;
 import org.btda.protocol.wire.HandshakeDecoder;
 import org.btda.protocol.wire.HandshakeEncoder;
@@ -86,6 +88,14 @@ public final class IncomingListener implements AutoCloseable {
         this.wiring = baseWiring.forIncoming(port());
     }
 
+    /**
+     * Also accept uTP connections arriving at {@code socket} (bound to our port number over UDP): they pass the same
+     * limits, gate and session handler as TCP ones.
+     */
+    public void acceptUtp(UtpSocket socket) {
+        socket.acceptWith(new Initializer());
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) server.localAddress();
     }
@@ -105,9 +115,9 @@ public final class IncomingListener implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private final class Initializer extends ChannelInitializer<SocketChannel> {
+    private final class Initializer extends ChannelInitializer<Channel> {
         @Override
-        protected void initChannel(SocketChannel ch) {
+        protected void initChannel(Channel ch) {
             ChannelPipeline p = ch.pipeline();
             p.addLast("limits", limits);
             p.addLast("handshake-encoder", HandshakeEncoder.INSTANCE);
@@ -184,6 +194,7 @@ public final class IncomingListener implements AutoCloseable {
                         (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount());
                 stats.incomingSessionStarted();
                 Session session = new Session(target, stats::incomingSessionEnded);
+                if (ctx.channel() instanceof UtpChannel) session.transport = Transport.UTP;
                 session.future().thenAccept(r -> {
                     // a peer that never completed its handshake gave no identity: nothing to observe
                     if (r.peerId() == null) stats.countIncomingRefusal(Refusal.NO_HANDSHAKE);

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.btda.events.FailureReason;
+import org.btda.events.Transport;
 import org.btda.protocol.pieces.PieceSet;
 
 /**
@@ -41,6 +42,11 @@ final class Session {
     final List<InetSocketAddress> pexPeers = new ArrayList<>();
     FailureReason failure;
     String failureDetail;
+    /** how this session is carried: set by whoever opens the channel */
+    Transport transport = Transport.TCP;
+    boolean holepunch;
+    /** where PEX-announced uTP support is noted; null when nobody listens */
+    TransportMemory transportMemory;
     private boolean finished;
 
     Session(ContactTarget target, Runnable onFinish) {
@@ -85,7 +91,7 @@ final class Session {
                 ok && pieces.known() ? pieces.count() : null,
                 startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
                 peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize, extMessages, messages,
-                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers));
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), transport, holepunch);
         onFinish.run();
         result.complete(r);
     }

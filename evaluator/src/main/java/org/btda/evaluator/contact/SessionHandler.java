@@ -27,6 +27,9 @@ import org.btda.protocol.wire.PexMessage;
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
+    /** The failure detail of a peer that hung up without sending its handshake (a transport policy reads it). */
+    static final String CLOSED_BEFORE_HANDSHAKE = "peer closed before its handshake";
+
     private final Session session;
     private final SessionWiring wiring;
     /** Accepted connection: installed after the peer's first 48 bytes named our torrent, on an active channel. */
@@ -112,7 +115,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             for (PexMessage.PexPeer peer : p.added()) {
                 if (session.pexPeers.size() >= Session.MAX_PEX_PEERS) break;
                 InetSocketAddress a = peer.endpoint();
-                if (a.getPort() > 0) session.pexPeers.add(a);
+                if (a.getPort() > 0) {
+                    session.pexPeers.add(a);
+                    if (session.transportMemory != null) session.transportMemory.pexFlags(a, peer.flags());
+                }
             }
         }
         // everything else (choke, interested, request, unsolicited piece headers, ...) is counted and ignored
@@ -154,7 +160,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (capTimer != null) capTimer.cancel(false);
         if (session.failure == null && !session.closingByUs) {
             // the peer hung up
-            if (!session.handshakeReceived) session.fail(FailureReason.NO_HANDSHAKE, "peer closed before its handshake");
+            if (!session.handshakeReceived) session.fail(FailureReason.NO_HANDSHAKE, CLOSED_BEFORE_HANDSHAKE);
             else if (session.messages == 0) session.fail(FailureReason.CLOSED_AFTER_HANDSHAKE, "peer closed after its handshake");
         }
         if (session.failure == null && !session.handshakeReceived) {

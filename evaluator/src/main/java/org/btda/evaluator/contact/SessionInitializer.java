@@ -2,9 +2,9 @@ package org.btda.evaluator.contact;
 
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import org.btda.protocol.wire.HandshakeDecoder;
@@ -17,7 +17,7 @@ import org.btda.protocol.wire.PeerMessageEncoder;
  * handler — behind the decoders so that it is reset by whole messages, not by single bytes (a peer dribbling one byte a
  * second is quiet) — and the session handler.
  */
-final class SessionInitializer extends ChannelInitializer<SocketChannel> {
+final class SessionInitializer extends ChannelInitializer<Channel> {
 
     private final Session session;
     private final SessionWiring wiring;
@@ -28,7 +28,7 @@ final class SessionInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         p.addLast("handshake-encoder", HandshakeEncoder.INSTANCE);
         p.addLast("message-encoder", PeerMessageEncoder.INSTANCE);

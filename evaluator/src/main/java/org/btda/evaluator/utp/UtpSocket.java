@@ -27,6 +27,9 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.concurrent.ScheduledFuture;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.btda.evaluator.contact.Transports;
 import org.btda.protocol.utp.UtpCodec;
 import org.btda.protocol.utp.UtpException;
@@ -43,6 +46,7 @@ public final class UtpSocket implements AutoCloseable {
 
     /** How often retransmission and connect deadlines are checked. */
     static final long TICK_MILLIS = 50;
+    private static final Logger log = LoggerFactory.getLogger(UtpSocket.class);
 
     private record Key(InetSocketAddress remote, int recvId) {
     }
@@ -134,6 +138,7 @@ public final class UtpSocket implements AutoCloseable {
 
     void send(InetSocketAddress remote, UtpPacket p) {
         counters.packetOut();
+        if (log.isTraceEnabled()) log.trace("out {} {}", remote.getPort(), p);
         udp.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(UtpCodec.encode(p)), remote), udp.voidPromise());
     }
 
@@ -157,6 +162,7 @@ public final class UtpSocket implements AutoCloseable {
             counters.reject(UtpCounters.Rejection.MALFORMED);
             return;
         }
+        if (log.isTraceEnabled()) log.trace("in  {} {}", from.getPort(), p);
         if (p.type() == UtpType.SYN) {
             onSyn(from, p);
             return;
