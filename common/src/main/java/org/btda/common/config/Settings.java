@@ -46,7 +46,7 @@ public final class Settings {
     public static final Setting<Duration> EVALUATOR_SESSION_CAP = Setting.define("evaluator.session-cap", DURATION, Duration.ofSeconds(60),
             "duration", "hard limit on one contact session");
     public static final Setting<Duration> EVALUATOR_CONNECT_TIMEOUT = Setting.define("evaluator.connect-timeout", DURATION, Duration.ofSeconds(5),
-            "duration", "TCP connect timeout for outgoing contacts");
+            "duration", "connect timeout for outgoing contacts (TCP connect, uTP SYN until its ack)");
     public static final Setting<Integer> EVALUATOR_MAX_SESSIONS = Setting.define("evaluator.max-sessions", ints(1, 1_000_000), 2000,
             "sessions", "concurrent contact sessions per evaluator (the --active flag)");
     public static final Setting<Duration> EVALUATOR_STALE_AFTER = Setting.define("evaluator.stale-after", DURATION, Duration.ofMinutes(15),

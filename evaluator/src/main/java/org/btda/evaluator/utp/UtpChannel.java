@@ -158,7 +158,8 @@ public final class UtpChannel extends AbstractChannel {
     /** The peer ended the stream (FIN) or the connection failed: the pipeline sees the error (if any), then inactive. */
     void closedByConnection(Throwable error) {
         if (!open) return;
-        if (error != null && isActive()) pipeline().fireExceptionCaught(error);
+        // the connection is already closed here, so isActive() is false: the pipeline still has to hear why
+        if (error != null && isRegistered()) pipeline().fireExceptionCaught(error);
         if (open) unsafe().close(voidPromise());
     }
 
