@@ -181,7 +181,9 @@ final class SinkTable {
                 .col("longest_gap_ms", "UInt64", c.uint("longest_gap_ms", 64))
                 .col("network", "Nullable(String)", c.nullableString("network"))
                 .col("evaluator", "LowCardinality(Nullable(String))", c.nullableString("evaluator"))
-                .enrichment();
+                .enrichment()
+                .col("transport", "LowCardinality(Nullable(String))", c.nullableEnumName("transport"))
+                .col("holepunch", "Bool", c.bool("holepunch"));
         return new SinkTable("observations", c, null, null, null);
     }
 

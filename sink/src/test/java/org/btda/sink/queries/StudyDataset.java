@@ -26,6 +26,8 @@ final class StudyDataset {
     final String t1 = "a1" + hex(19);
     final String t2 = "b2" + hex(19);
     final String t3 = "c3" + hex(19);
+    /** only for downloads_by_transport.sql (uTP and holepunch reach); never selected by the other checks */
+    final String t4 = "d4" + hex(19);
     private final List<String> observations = new ArrayList<>();
     private final List<String> downloads = new ArrayList<>();
     private final List<String> scrapes = new ArrayList<>();
@@ -38,6 +40,21 @@ final class StudyDataset {
         observationsOfT2();
         downloadsAndScrapes();
         discoveriesAndPeers();
+        transportsOfT4();
+    }
+
+    /** T4: which peers only uTP or only a holepunch made visible (observations of Observation v4). */
+    private void transportsOfT4() {
+        via(t4, "u1", min(10), true, null, "UTP", false);
+        via(t4, "u1", min(40), true, null, "UTP", false);            // uTP every time: only uTP
+        via(t4, "u2", min(10), true, null, "UTP", false);
+        via(t4, "u2", min(40), true, null, "TCP", false);            // TCP worked too: not only uTP
+        via(t4, "u3", min(10), true, null, null, false);             // before v4: TCP
+        via(t4, "u4", min(10), true, null, "UTP", true);             // through a rendezvous only: both
+        via(t4, "u5", min(5), false, "REFUSED", "TCP", false);       // a failed TCP contact does not count
+        via(t4, "u5", min(10), true, null, "UTP", false);            // only uTP
+        via(t4, "u6", min(10), true, null, "UTP", false);            // no download: not counted
+        for (String peer : new String[] {"u1", "u2", "u3", "u4", "u5"}) download(t4, peer, min(60), null, 1);
     }
 
     void insert(HttpQueries ch) {
@@ -149,6 +166,15 @@ final class StudyDataset {
                 "identity", "LISTEN_PORT", "observed_at", at(at), "source", "TRACKER", "success", success,
                 "failure", failure, "pieces", pieces, "total_pieces", total, "piece_length", 16384,
                 "messages_received", success ? 3 : 0, "session_ms", gapMs + 10, "longest_gap_ms", gapMs));
+    }
+
+    private void via(String ih, String peer, Duration at, boolean success, String failure, String transport,
+                     boolean holepunch) {
+        observations.add(json("request_id", "r" + (++requestIds), "info_hash", ih, "peer_key", key(peer),
+                "identity", "LISTEN_PORT", "observed_at", at(at), "source", "TRACKER", "success", success,
+                "failure", failure, "pieces", success ? 50 : null, "total_pieces", 100, "piece_length", 16384,
+                "messages_received", success ? 3 : 0, "session_ms", 1000, "longest_gap_ms", 900,
+                "transport", transport, "holepunch", holepunch));
     }
 
     private void download(String ih, String peer, Duration at, String client, int version) {

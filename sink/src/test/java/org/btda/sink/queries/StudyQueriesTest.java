@@ -41,6 +41,7 @@ class StudyQueriesTest {
             "longest_gap_distribution.sql", StudyQueriesTest::longestGapDistribution,
             "threshold_sensitivity.sql", StudyQueriesTest::thresholdSensitivity,
             "downloads_by_client.sql", StudyQueriesTest::downloadsByClient,
+            "downloads_by_transport.sql", StudyQueriesTest::downloadsByTransport,
             "max_speed_distribution.sql", StudyQueriesTest::maxSpeedDistribution);
 
     @BeforeAll
@@ -241,6 +242,20 @@ class StudyQueriesTest {
                 "Transmission 4.0.6|2|" + f(0.5),
                 "qBittorrent 4.6.7|1|" + f(0.25),
                 "unknown|1|" + f(0.25));
+    }
+
+    /**
+     * T4's five downloaders: u1 and u5 (its TCP contact failed) succeeded only over uTP, u4 only through a holepunch
+     * over uTP; u2 also over TCP, u3 before v4 (TCP); u6 has no download.
+     */
+    private static void downloadsByTransport(QueryFile q) {
+        List<String> rows = run(q, Map.of("torrents", "['" + data.t4 + "']")).stream().map(r -> String.join("|",
+                r.get("torrent"), r.get("downloads"), r.get("only_utp"), num(r.get("only_utp_share")),
+                r.get("only_holepunch"), num(r.get("only_holepunch_share")))).toList();
+        assertThat(rows).containsExactly(data.t4 + "|5|3|" + f(0.6) + "|1|" + f(0.2));
+        // the other torrents' observations carry no transport (all TCP): nothing only uTP made visible
+        assertThat(run(q, Map.of()).stream().map(r -> r.get("only_utp") + "|" + r.get("only_holepunch")).toList())
+                .containsOnly("0|0");
     }
 
     /**
