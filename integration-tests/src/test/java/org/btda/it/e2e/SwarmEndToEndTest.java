@@ -67,10 +67,13 @@ class SwarmEndToEndTest {
     private static final Pattern SWARM_IP = Pattern.compile("198\\.18\\.\\d{1,3}\\.\\d{1,3}");
     /** Relative tolerance of btda's max speed against the rate the client really had (the issue's ±25 %). */
     private static final double SPEED_TOLERANCE = 0.25;
+    /** libtorrent with TCP off both ways: visible to btda only over uTP. */
+    private static final String UTP_ONLY_LEECHER = "leecher-libtorrent_utp";
+
     /** How btda names each leecher's client from its peer id (BEP 20 style codes; see ClientIds). */
     private static final Map<String, String> CLIENT_NAMES = Map.of("leecher-transmission", "Transmission ",
             "leecher-qbittorrent", "qBittorrent ", "leecher-aria2", "aria2 ", "leecher-rtorrent", "libtorrent (rakshasa) ",
-            "leecher-ctorrent", "Enhanced CTorrent ");
+            "leecher-ctorrent", "Enhanced CTorrent ", UTP_ONLY_LEECHER, "libtorrent (Rasterbar) ");
 
     private Swarm swarm;
     private E2eStack btda;
@@ -324,6 +327,16 @@ class SwarmEndToEndTest {
                     + Math.round(reference));
             assertThat(btdaSpeed).as(p.name() + " max speed vs " + (atLimit ? "limit" : "measured rate"))
                     .isBetween(reference * (1 - SPEED_TOLERANCE), reference * (1 + SPEED_TOLERANCE));
+        }
+
+        // The uTP-only libtorrent was reached over uTP (BEP 29) every time; every other leecher has uTP off: TCP.
+        for (SwarmPeer p : swarm.leechers()) {
+            String[] r = ch.rows("SELECT countIf(success), countIf(success AND transport = 'UTP') FROM btda.observations"
+                    + " WHERE info_hash = '" + infoHash + "' AND peer_key = '" + keyOf.get(p.name()) + "'").get(0);
+            long ok = Long.parseLong(r[0]);
+            assertThat(ok).as(p.name() + " successful observations").isPositive();
+            assertThat(Long.parseLong(r[1])).as(p.name() + " successful observations over uTP")
+                    .isEqualTo(p.name().equals(UTP_ONLY_LEECHER) ? ok : 0);
         }
     }
 

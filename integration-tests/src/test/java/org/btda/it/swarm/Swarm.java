@@ -118,10 +118,11 @@ public final class Swarm implements AutoCloseable {
                 case ARIA2 -> new Aria2Peer(name, SwarmPeer.Role.LEECHER, addr, limit, dir, 6800);
                 case RTORRENT -> new RtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
                 case CTORRENT -> new CtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
+                case LIBTORRENT_UTP -> new LibtorrentUtpPeer(name, SwarmPeer.Role.LEECHER, addr, limit, dir);
             };
             // Transmission and qBittorrent announce to every tier; the others stop at the first tracker that answers.
             switch (impl) {
-                case TRANSMISSION, QBITTORRENT -> startPeer(client, torrent, List.of(ot, bt));
+                case TRANSMISSION, QBITTORRENT, LIBTORRENT_UTP -> startPeer(client, torrent, List.of(ot, bt));
                 case ARIA2 -> startPeer(client, torrent, List.of(ot));
                 case RTORRENT, CTORRENT -> startPeer(client, btFirst, List.of(bt));
             }

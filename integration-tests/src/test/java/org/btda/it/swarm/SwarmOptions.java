@@ -16,7 +16,7 @@ public record SwarmOptions(long payloadBytes, int pieceLengthLog2, long leecherL
                            List<Implementation> leechers, boolean stopAtHalf) {
 
     /** Leecher implementations the fixture can run. */
-    public enum Implementation { TRANSMISSION, QBITTORRENT, ARIA2, RTORRENT, CTORRENT }
+    public enum Implementation { TRANSMISSION, QBITTORRENT, ARIA2, RTORRENT, CTORRENT, LIBTORRENT_UTP }
 
     public SwarmOptions {
         if (pieceLengthLog2 < 14 || pieceLengthLog2 > 22) {
