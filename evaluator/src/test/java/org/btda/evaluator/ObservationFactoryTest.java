@@ -77,6 +77,8 @@ class ObservationFactoryTest {
         assertThat(o.getLongestGapMs()).isEqualTo(1500);
         assertThat(o.getEvaluator()).isEqualTo("eval-1");
         assertThat(o.getSealedEndpoint()).isNull();
+        assertThat(o.getTransport()).isEqualTo(org.btda.events.Transport.TCP);
+        assertThat(o.getHolepunch()).isFalse();
 
         var d = f.discoveries(request(a), r);
         assertThat(d).hasSize(1);
@@ -98,5 +100,17 @@ class ObservationFactoryTest {
     private static java.util.function.Predicate<InetSocketAddress> self(int listenPort, java.util.Set<InetAddress> local) {
         PeerFilter filter = new PeerFilter(listenPort, local, CidrSet.parse(java.util.List.of()));
         return a -> filter.check(a) != PeerFilter.Verdict.ACCEPT;
+    }
+
+    @Test
+    void aUtpContactSaysSo() throws Exception {
+        InetAddress a = InetAddress.getByName("198.51.100.8");
+        ContactResult r = new ContactResult(target(a), null, null, 7, 1000, 2000,
+                "-LT2080-abcdefghijkl".getBytes(StandardCharsets.US_ASCII), new byte[8], null, null, null, null, null, 2,
+                3000, 500, List.of(), org.btda.events.Transport.UTP, false);
+        Observation o = f.observation(request(a), r);
+        assertThat(o.getTransport()).isEqualTo(org.btda.events.Transport.UTP);
+        assertThat(o.getHolepunch()).isFalse();
+        assertThat(o.getPieces()).isEqualTo(7);
     }
 }
