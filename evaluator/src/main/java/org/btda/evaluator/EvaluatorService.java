@@ -96,6 +96,7 @@ public final class EvaluatorService implements AutoCloseable {
                 () -> running, id);
 
         this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog);
+        if (utp != null) metrics.utp(id, utp.counters());
         this.metricsServer = MetricsServer.shared(service.metrics());
     }
 
