@@ -80,8 +80,7 @@ public final class EvaluatorService implements AutoCloseable {
             this.catalog = null;
             this.listener = null;
         }
-        this.utp = config.transport() == TransportMode.TCP ? null : new UtpSocket(utpBind(config, listener),
-                UtpSocketConfig.DEFAULT);
+        this.utp = config.transport() == TransportMode.TCP ? null : openUtp(config, listener);
         if (utp != null && listener != null) listener.acceptUtp(utp);
         this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, utp);
 
@@ -107,6 +106,16 @@ public final class EvaluatorService implements AutoCloseable {
     private static InetSocketAddress utpBind(EvaluatorConfig config, IncomingListener listener) {
         if (listener != null) return listener.localAddress();
         return config.bindAddress() == null ? new InetSocketAddress(0) : new InetSocketAddress(config.bindAddress(), 0);
+    }
+
+    /** The UDP port may be taken even where the TCP one was free: then the listener does not stay behind. */
+    private static UtpSocket openUtp(EvaluatorConfig config, IncomingListener listener) {
+        try {
+            return new UtpSocket(utpBind(config, listener), UtpSocketConfig.DEFAULT);
+        } catch (RuntimeException e) {
+            if (listener != null) listener.close();
+            throw e;
+        }
     }
 
     /** The uTP socket's address, or null when contacts use TCP only. */
