@@ -7,6 +7,7 @@ import java.util.UUID;
 
 import org.btda.common.config.Settings;
 import org.btda.common.net.Networks;
+import org.btda.evaluator.contact.EncryptionPolicy;
 import org.btda.evaluator.contact.TransportMode;
 
 /**
@@ -23,11 +24,14 @@ import org.btda.evaluator.contact.TransportMode;
  * @param staleAfter       requests older than this (by due_at) are not dialled (evaluator.stale-after)
  * @param instanceId       written into every observation (evaluator.instance-id, default random)
  * @param ioThreads        Netty event-loop threads (evaluator.io-threads, 0 = Netty default)
+ * @param encryption       MSE/PE policy of outgoing contacts (evaluator.encryption)
+ * @param mseMaxHandshakes MSE handshakes in progress at once (evaluator.mse-max-handshakes)
  * @param transport        TCP, uTP or both, and in which order (evaluator.transport)
  */
 public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration quietTimeout, Duration sessionCap,
                               int maxMessages, int maxFrameBytes, InetAddress bindAddress, Duration staleAfter,
-                              String instanceId, int ioThreads, TransportMode transport) {
+                              String instanceId, int ioThreads, EncryptionPolicy encryption, int mseMaxHandshakes,
+                              TransportMode transport) {
 
     public EvaluatorConfig {
         if (maxSessions < 1) throw new IllegalArgumentException("evaluator.max-sessions must be >= 1");
@@ -38,7 +42,9 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
         Objects.requireNonNull(sessionCap);
         Objects.requireNonNull(staleAfter);
         Objects.requireNonNull(instanceId);
+        Objects.requireNonNull(encryption);
         Objects.requireNonNull(transport);
+        if (mseMaxHandshakes < 1) throw new IllegalArgumentException("evaluator.mse-max-handshakes must be >= 1");
     }
 
     /**
@@ -56,6 +62,7 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
                 s.get(Settings.NETWORK_TIMEOUT), s.get(Settings.EVALUATOR_SESSION_CAP), s.get(Settings.EVALUATOR_MAX_MESSAGES),
                 s.get(Settings.EVALUATOR_MAX_FRAME_BYTES), bind == null || bind.isBlank() ? null : Networks.parseLiteral(bind),
                 s.get(Settings.EVALUATOR_STALE_AFTER), instanceId(s.get(Settings.EVALUATOR_INSTANCE_ID)), 0,
+                EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)), s.get(Settings.EVALUATOR_MSE_MAX_HANDSHAKES),
                 TransportMode.parse(s.get(Settings.EVALUATOR_TRANSPORT)));
     }
 
@@ -69,34 +76,42 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
     }
 
     public EvaluatorConfig withMaxSessions(int v) {
-        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, transport);
+        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, transport);
     }
 
     public EvaluatorConfig withTimeouts(Duration connect, Duration quiet, Duration cap) {
-        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, transport);
+        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, transport);
     }
 
     public EvaluatorConfig withMaxMessages(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, transport);
     }
 
     public EvaluatorConfig withBindAddress(InetAddress v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, transport);
     }
 
     public EvaluatorConfig withStaleAfter(Duration v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, encryption, mseMaxHandshakes, transport);
     }
 
     public EvaluatorConfig withInstanceId(String v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, encryption, mseMaxHandshakes, transport);
     }
 
     public EvaluatorConfig withIoThreads(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, encryption, mseMaxHandshakes, transport);
+    }
+
+    public EvaluatorConfig withEncryption(EncryptionPolicy v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v, mseMaxHandshakes, transport);
+    }
+
+    public EvaluatorConfig withMseMaxHandshakes(int v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, v, transport);
     }
 
     public EvaluatorConfig withTransport(TransportMode v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, v);
     }
 }

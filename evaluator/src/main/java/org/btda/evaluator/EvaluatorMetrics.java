@@ -3,6 +3,9 @@ package org.btda.evaluator;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.btda.protocol.mse.MseCounters;
+import org.btda.protocol.mse.MseEncryption;
+import org.btda.protocol.mse.MseViolation;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -25,6 +28,12 @@ final class EvaluatorMetrics implements AutoCloseable {
 
     EvaluatorMetrics(MeterRegistry registry, String instance, EvaluatorStats stats, int ceiling,
                      java.util.function.LongSupplier backlog) {
+        this(registry, instance, stats, ceiling, backlog, null);
+    }
+
+    /** @param mse the outgoing engine's MSE/PE counters (handshakes by method, rejections by reason), or null */
+    EvaluatorMetrics(MeterRegistry registry, String instance, EvaluatorStats stats, int ceiling,
+                     java.util.function.LongSupplier backlog, MseCounters mse) {
         this.registry = registry;
         Tags t = Tags.of("instance", instance);
         gauge("btda.evaluator.sessions.in.flight", t, () -> stats.inFlight(), "outgoing contact sessions open now");
@@ -45,6 +54,17 @@ final class EvaluatorMetrics implements AutoCloseable {
         for (Refusal r : Refusal.values()) {
             counter("btda.evaluator.incoming.refused", t.and("reason", r.name()), () -> stats.incomingRefused(r),
                     "incoming connections refused");
+        }
+        if (mse != null) {
+            gauge("btda.evaluator.mse.in.progress", t, mse::inProgress, "MSE/PE handshakes in progress (outgoing)");
+            for (MseEncryption e : MseEncryption.values()) {
+                counter("btda.evaluator.mse.established", t.and("method", e.name()), () -> mse.established(e),
+                        "completed outgoing MSE/PE handshakes by the method selected");
+            }
+            for (MseViolation v : MseViolation.values()) {
+                counter("btda.evaluator.mse.rejected", t.and("reason", v.name()), () -> mse.violations(v),
+                        "outgoing MSE/PE handshakes abandoned");
+            }
         }
     }
 

@@ -75,7 +75,7 @@ public final class EvaluatorService implements AutoCloseable {
             EvaluatorServiceConfig.Listener l = service.passive().get();
             this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
             this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
-                    catalog::get, publisher::incomingEnded);
+                    catalog::get, catalog::infoHashByReq2, publisher::incomingEnded);
         } else {
             this.catalog = null;
             this.listener = null;
@@ -94,7 +94,8 @@ public final class EvaluatorService implements AutoCloseable {
                 waiting, engine, backPressure, committer, statsReporter, publisher, tracker, stats, config.staleAfter(),
                 () -> running, id);
 
-        this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog);
+        this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog,
+                engine.mseCounters());
         if (utp != null) metrics.utp(id, utp.counters());
         this.metricsServer = MetricsServer.shared(service.metrics());
     }

@@ -1,6 +1,7 @@
 package org.btda.evaluator;
 
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +21,7 @@ import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.KafkaConfig;
 import org.btda.evaluator.contact.TorrentInfo;
 import org.btda.events.TorrentRegistered;
+import org.btda.protocol.mse.MseKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,8 @@ final class TorrentCatalog implements AutoCloseable {
     private static final int MAX_PIECES = 1 << 24;
 
     private final Map<String, TorrentInfo> torrents = new ConcurrentHashMap<>();
+    /** HASH('req2', info hash) hex → info hash hex: how MSE peers name a torrent. */
+    private final Map<String, String> byReq2 = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final AvroSerde<TorrentRegistered> serde = AvroSerde.of(TorrentRegistered.class);
@@ -68,6 +72,12 @@ final class TorrentCatalog implements AutoCloseable {
         return torrents.get(infoHashHex);
     }
 
+    /** The monitored info hash whose HASH('req2', ·) is {@code req2}, or null. */
+    byte[] infoHashByReq2(byte[] req2) {
+        String hex = byReq2.get(HexFormat.of().formatHex(req2));
+        return hex == null || !torrents.containsKey(hex) ? null : HexFormat.of().parseHex(hex);
+    }
+
     int size() {
         return torrents.size();
     }
@@ -95,18 +105,34 @@ final class TorrentCatalog implements AutoCloseable {
         }
     }
 
+    private void remove(String infoHashHex) {
+        torrents.remove(infoHashHex);
+        String req2 = req2Hex(infoHashHex);
+        if (req2 != null) byReq2.remove(req2);
+    }
+
+    private static String req2Hex(String infoHashHex) {
+        try {
+            byte[] ih = HexFormat.of().parseHex(infoHashHex);
+            return ih.length == 20 ? HexFormat.of().formatHex(MseKeys.req2(ih)) : null;
+        } catch (IllegalArgumentException e) {
+            return null; // not an info hash: nothing an MSE peer could name
+        }
+    }
+
     private void apply(ConsumerRecord<String, byte[]> r) {
         if (r.key() == null) return;
         if (r.value() == null) {
-            torrents.remove(r.key());
+            remove(r.key());
             return;
         }
         try {
             TorrentRegistered t = serde.deserialize(r.topic(), r.value());
             if (!t.getMonitored() || t.getPieceCount() < 1 || t.getPieceCount() > MAX_PIECES) {
-                torrents.remove(t.getInfoHash());
+                remove(t.getInfoHash());
             } else {
                 torrents.put(t.getInfoHash(), new TorrentInfo(t.getInfoHash(), t.getPieceCount(), t.getPieceLength()));
+                byReq2.put(req2Hex(t.getInfoHash()), t.getInfoHash());
             }
         } catch (RuntimeException e) {
             log.warn("skipping undecodable torrent record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());

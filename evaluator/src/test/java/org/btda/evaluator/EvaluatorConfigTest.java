@@ -1,10 +1,12 @@
 package org.btda.evaluator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 
 import org.btda.common.config.Settings;
+import org.btda.evaluator.contact.EncryptionPolicy;
 import org.junit.jupiter.api.Test;
 
 class EvaluatorConfigTest {
@@ -43,5 +45,18 @@ class EvaluatorConfigTest {
         assertThat(d.staleAfter()).isEqualTo(s.get(Settings.EVALUATOR_STALE_AFTER));
         assertThat(d.bindAddress()).isNull();
         assertThat(d.ioThreads()).isZero();
+        assertThat(d.encryption()).isEqualTo(EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)))
+                .isEqualTo(EncryptionPolicy.LEARN);
+        assertThat(d.mseMaxHandshakes()).isEqualTo(s.get(Settings.EVALUATOR_MSE_MAX_HANDSHAKES));
+    }
+
+    @Test
+    void readsTheEncryptionSettingsAndRejectsAnUnknownPolicy() {
+        EvaluatorConfig c = EvaluatorConfig.from(Settings.defaults().with("evaluator.encryption", "Encrypted-Only")
+                .with("evaluator.mse-max-handshakes", "8"));
+        assertThat(c.encryption()).isEqualTo(EncryptionPolicy.ENCRYPTED_ONLY);
+        assertThat(c.mseMaxHandshakes()).isEqualTo(8);
+        assertThatThrownBy(() -> Settings.defaults().with("evaluator.encryption", "rc4-please"))
+                .hasMessageContaining("evaluator.encryption").hasMessageContaining("plain-first");
     }
 }

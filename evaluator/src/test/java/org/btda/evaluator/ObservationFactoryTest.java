@@ -60,8 +60,12 @@ class ObservationFactoryTest {
         byte[] peerId = "-TR3000-abcdefghijkl".getBytes(StandardCharsets.US_ASCII);
         ContactResult r = new ContactResult(target(a), null, null, 42, 1000, 2000, peerId, new byte[8], "Transmission 3.00",
                 51413, 250, 9999L, Map.of("ut_pex", 1), 5, 7000, 1500,
-                List.of(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 6881)));
+                List.of(new InetSocketAddress(InetAddress.getByName("192.0.2.1"), 6881)),
+                org.btda.events.Transport.TCP, org.btda.events.Encryption.RC4);
         Observation o = f.observation(request(a), r);
+        assertThat(o.getTransport()).isEqualTo(org.btda.events.Transport.TCP);
+        assertThat(o.getEncryption()).isEqualTo(org.btda.events.Encryption.RC4);
+        assertThat(o.getHolepunch()).isFalse();
         assertThat(o.getRequestId()).isEqualTo("req-1");
         assertThat(o.getSource()).isEqualTo(PeerSource.DHT);
         assertThat(o.getSuccess()).isTrue();
@@ -77,8 +81,6 @@ class ObservationFactoryTest {
         assertThat(o.getLongestGapMs()).isEqualTo(1500);
         assertThat(o.getEvaluator()).isEqualTo("eval-1");
         assertThat(o.getSealedEndpoint()).isNull();
-        assertThat(o.getTransport()).isEqualTo(org.btda.events.Transport.TCP);
-        assertThat(o.getHolepunch()).isFalse();
 
         var d = f.discoveries(request(a), r);
         assertThat(d).hasSize(1);
@@ -107,7 +109,7 @@ class ObservationFactoryTest {
         InetAddress a = InetAddress.getByName("198.51.100.8");
         ContactResult r = new ContactResult(target(a), null, null, 7, 1000, 2000,
                 "-LT2080-abcdefghijkl".getBytes(StandardCharsets.US_ASCII), new byte[8], null, null, null, null, null, 2,
-                3000, 500, List.of(), org.btda.events.Transport.UTP, false);
+                3000, 500, List.of(), org.btda.events.Transport.UTP, org.btda.events.Encryption.PLAIN);
         Observation o = f.observation(request(a), r);
         assertThat(o.getTransport()).isEqualTo(org.btda.events.Transport.UTP);
         assertThat(o.getHolepunch()).isFalse();

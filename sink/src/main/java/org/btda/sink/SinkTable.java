@@ -183,6 +183,7 @@ final class SinkTable {
                 .col("evaluator", "LowCardinality(Nullable(String))", c.nullableString("evaluator"))
                 .enrichment()
                 .col("transport", "LowCardinality(Nullable(String))", c.nullableEnumName("transport"))
+                .col("encryption", "LowCardinality(Nullable(String))", c.nullableEnumName("encryption"))
                 .col("holepunch", "Bool", c.bool("holepunch"));
         return new SinkTable("observations", c, null, null, null);
     }

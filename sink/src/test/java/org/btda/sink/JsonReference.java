@@ -50,8 +50,9 @@ final class JsonReference {
                 .str("city", o.getCity()).str("country", o.getCountry()).str("continent", o.getContinent())
                 .num("latitude", o.getLatitude()).num("longitude", o.getLongitude()).num("asn", o.getAsn())
                 .str("as_org", o.getAsOrg()).str("domain", o.getDomain()).str("address", o.getAddress())
-                // v4: how the connection was made
+                // v4: how the contact was carried
                 .str("transport", o.getTransport() == null ? null : o.getTransport().name())
+                .str("encryption", o.getEncryption() == null ? null : o.getEncryption().name())
                 .bool("holepunch", o.getHolepunch())
                 .end();
     }

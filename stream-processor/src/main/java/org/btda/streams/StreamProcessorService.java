@@ -19,6 +19,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.btda.common.health.Health;
 import org.btda.common.identity.EndpointSealer;
 import org.btda.common.identity.Secrets;
+import org.btda.common.kafka.TopicSpec;
 import org.btda.common.kafka.Topics;
 import org.btda.events.TorrentRegistered;
 import org.slf4j.Logger;
@@ -98,6 +99,9 @@ public final class StreamProcessorService implements AutoCloseable {
         // one thread did not use the second core: at full speed it was busy ~75 % and waited on polls and commits the rest
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, cfg.threads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, cfg.replicationFactor());
+        // changelogs and repartition topics keep the same durability promise as btda's own topics (TopicSpec)
+        TopicSpec.minInsyncReplicas(cfg.replicationFactor())
+                .ifPresent(n -> p.put(StreamsConfig.topicPrefix("min.insync.replicas"), Integer.toString(n)));
         // Each exactly-once commit is a transaction: markers on every touched partition (4 outputs + 2 changelogs per
         // task) and a synchronous round trip on the stream thread. At 100 ms this overhead capped the topology well
         // below its target rate (scripts/bench-streams.sh); 1 s keeps end-to-end latency far under the sink's budget.

@@ -42,6 +42,16 @@ public final class SettingType<T> {
         this.formatter = formatter;
     }
 
+    /** One of a few fixed words, compared without regard to case; the value is the word as listed. */
+    public static SettingType<String> oneOf(String... allowed) {
+        return new SettingType<>("string", s -> {
+            for (String a : allowed) {
+                if (a.equalsIgnoreCase(s.strip())) return a;
+            }
+            throw new IllegalArgumentException("must be one of " + String.join(", ", allowed));
+        }, s -> s);
+    }
+
     /** Whole numbers within [min, max]. */
     public static SettingType<Integer> ints(int min, int max) {
         return new SettingType<>("int", s -> {

@@ -8,6 +8,7 @@ import static org.btda.common.config.SettingType.OPTIONAL_PATH;
 import static org.btda.common.config.SettingType.PATH;
 import static org.btda.common.config.SettingType.STRING;
 import static org.btda.common.config.SettingType.ints;
+import static org.btda.common.config.SettingType.oneOf;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -58,6 +59,16 @@ public final class Settings {
                     + "else TCP; a failed connect is retried once the other way), tcp, or utp (BEP 29)");
     public static final Setting<String> EVALUATOR_BIND_ADDRESS = Setting.define("evaluator.bind-address", STRING, "",
             "address", "local address for outgoing peer connections (contacts, magnet metadata fetches); empty = any");
+
+    public static final Setting<String> EVALUATOR_ENCRYPTION = Setting.define("evaluator.encryption",
+            oneOf("learn", "plain-first", "encrypted-first", "plain-only", "encrypted-only"), "learn",
+            "policy", "MSE/PE encryption of outgoing contacts: learn (per peer, from its PEX flags and earlier contacts;"
+                    + " plaintext when nothing is known), plain-first, encrypted-first (these three retry the other way once"
+                    + " when the peer hangs up before its handshake), plain-only, encrypted-only; incoming connections may"
+                    + " always be either");
+    public static final Setting<Integer> EVALUATOR_MSE_MAX_HANDSHAKES = Setting.define("evaluator.mse-max-handshakes",
+            ints(1, 1_000_000), 1024, "handshakes", "MSE handshakes in progress at once per evaluator (each costs two"
+                    + " 768-bit Diffie-Hellman exponentiations); contacts beyond it fail OVERLOADED, incoming ones are refused");
 
     // ---- revisits -------------------------------------------------------------------------------------------------
     public static final Setting<Duration> REVISIT_DELAY = Setting.define("revisit.delay", DURATION, Duration.ofMinutes(5),
@@ -139,7 +150,7 @@ public final class Settings {
     public static final Setting<Integer> KAFKA_PARTITIONS = Setting.define("kafka.partitions", ints(1, 10_000), 6,
             "partitions", "partitions of every btda topic");
     public static final Setting<Integer> KAFKA_REPLICATION_FACTOR = Setting.define("kafka.replication-factor", ints(1, 100), 1,
-            "replicas", "replication factor of btda topics");
+            "replicas", "replication factor of btda topics and the stream processor's internal topics; from 3 on they also get min.insync.replicas = a majority (2 of 3)");
     public static final Setting<Duration> KAFKA_ADDRESS_RETENTION = Setting.define("kafka.address-retention", DURATION, Duration.ofHours(24),
             "duration", "retention of topics carrying plaintext addresses");
     public static final Setting<String> KAFKA_TOPIC_PREFIX = Setting.define("kafka.topic-prefix", STRING, "btda.",

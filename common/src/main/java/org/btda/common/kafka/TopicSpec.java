@@ -20,12 +20,23 @@ public record TopicSpec(String name, int partitions, short replicationFactor, bo
         }
     }
 
-    /** Topic configs for the admin client: cleanup.policy and retention.ms. */
+    /** Topic configs for the admin client: cleanup.policy, retention.ms and, when replicated, min.insync.replicas. */
     public Map<String, String> configs() {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("cleanup.policy", compacted ? "compact" : "delete");
         c.put("retention.ms", String.valueOf(retention.map(Duration::toMillis).orElse(-1L)));
+        minInsyncReplicas(replicationFactor).ifPresent(n -> c.put("min.insync.replicas", Integer.toString(n)));
         return c;
+    }
+
+    /**
+     * The {@code min.insync.replicas} that goes with a replication factor: a majority of the replicas from 3 on, so that
+     * an acknowledged write (every btda producer uses acks=all) survives the loss of any one broker while writes go on
+     * with one broker down. Below 3 none is set (the broker's default applies): with 2 replicas a majority would be both,
+     * and one broker down would stop every write.
+     */
+    public static java.util.OptionalInt minInsyncReplicas(int replicationFactor) {
+        return replicationFactor >= 3 ? java.util.OptionalInt.of(replicationFactor / 2 + 1) : java.util.OptionalInt.empty();
     }
 
     public NewTopic newTopic() {

@@ -48,6 +48,19 @@ class TopicsTest {
     }
 
     @Test
+    void replicatedTopicsRequireAMajorityOfInSyncReplicas() {
+        // unreplicated and 2-replica topics keep the broker's default: a majority of 2 would stop writes with one broker down
+        assertThat(new Topics(KafkaConfig.from(Settings.defaults())).all())
+                .allMatch(s -> !s.configs().containsKey("min.insync.replicas"));
+        assertThat(new Topics(KafkaConfig.from(Settings.defaults().with("kafka.replication-factor", "2"))).all())
+                .allMatch(s -> !s.configs().containsKey("min.insync.replicas"));
+        assertThat(new Topics(KafkaConfig.from(Settings.defaults().with("kafka.replication-factor", "3"))).all())
+                .allMatch(s -> "2".equals(s.configs().get("min.insync.replicas")) && s.replicationFactor() == 3);
+        assertThat(TopicSpec.minInsyncReplicas(5)).hasValue(3);
+        assertThat(TopicSpec.minInsyncReplicas(1)).isEmpty();
+    }
+
+    @Test
     void kafkaConfigCarriesTheRegistrysValues() {
         Settings s = Settings.defaults().with("kafka.bootstrap-servers", "10.0.0.1:9092,10.0.0.2:9092")
                 .with("kafka.partitions", "12").with("kafka.replication-factor", "3")

@@ -19,12 +19,18 @@ import org.btda.evaluator.utp.UtpSocket;
 import org.btda.events.FailureReason;
 import org.btda.events.Transport;
 import org.btda.protocol.client.PeerIds;
+import org.btda.protocol.mse.MseCounters;
 import org.btda.protocol.wire.WireCounters;
 
 /**
  * Dials peers and runs one {@link SessionHandler} per contact on a few Netty event loops: thousands of sessions, no
  * thread per peer. {@link #contact} never throws and its future never fails: every contact ends in a
  * {@link ContactResult}, success or failure with a reason.
+ *
+ * <p>Each contact is plaintext or MSE/PE-encrypted by {@link EncryptionPolicy}; a peer that hangs up before its
+ * handshake is retried once the other way (one contact, at most two connections, one result). Each contact is
+ * carried over TCP or uTP (BEP 29) by {@link TransportPolicy}; when the first transport never reached the peer's
+ * BitTorrent side, the other one gets one more connection (so at most three per contact).
  *
  * <p>The engine itself does not queue: callers keep {@link #inFlight()} under {@code evaluator.max-sessions}
  * (the Kafka service pauses partitions); a contact beyond the ceiling is answered OVERLOADED without dialling.
@@ -39,13 +45,14 @@ public final class ContactEngine implements AutoCloseable {
     private final SessionWiring wiring;
     private final WireCounters wireCounters = new WireCounters();
     private final InetSocketAddress localAddress;
+    /** Per-endpoint encryption knowledge for evaluator.encryption=learn; bounded, forgets the least recently used. */
+    private final EncryptionMemory memory = new EncryptionMemory(MEMORY_CAPACITY);
+    static final int MEMORY_CAPACITY = 100_000;
     /** null when contacts use TCP only */
     private final UtpSocket utp;
     private final Bootstrap utpBootstrap;
-    private final TransportMemory transports = new TransportMemory(TRANSPORT_MEMORY);
-
-    /** Peers whose transport hints one evaluator keeps (about 100 bytes each). */
-    static final int TRANSPORT_MEMORY = 100_000;
+    /** Per-endpoint transport hints (PEX flag 0x04, what worked last); bounded like the encryption memory. */
+    private final TransportMemory transports = new TransportMemory(MEMORY_CAPACITY);
 
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
         this(config, stats, doNotContact, null);
@@ -80,31 +87,54 @@ public final class ContactEngine implements AutoCloseable {
         if (stats.inFlight() >= config.maxSessions()) {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
-        stats.sessionStarted();
         List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null);
-        CompletableFuture<ContactResult> result = attempt(target, order.get(0));
+        CompletableFuture<ContactResult> result = over(target, order.get(0), true);
         if (order.size() > 1) {
-            result = result.thenCompose(first -> !TransportPolicy.retryOther(first)
+            result = result.thenCompose(first -> !TransportPolicy.retryOther(first) || !isAlive()
                     ? CompletableFuture.completedFuture(first)
-                    : attempt(target, order.get(1)).thenApply(second -> TransportPolicy.report(first, second)));
+                    : over(target, order.get(1), false).thenApply(second -> TransportPolicy.report(first, second)));
         }
         // callers get the counted future: whoever sees a contact's result also sees it in the stats
         return result.thenApply(r -> {
             if (r.peerId() != null) transports.worked(target.address(), r.transport());
-            sessionFinished();
             stats.contactCompleted(r.failure());
             return r;
         });
     }
 
-    /** One dial over one transport; the future completes when that session ends. */
-    private CompletableFuture<ContactResult> attempt(ContactTarget target, Transport transport) {
-        Session session = new Session(target, () -> { });
+    /**
+     * The contact over one transport: plaintext or encrypted first by the encryption policy, and (only on the first
+     * transport tried) once the other way after a hang-up before the handshake.
+     */
+    private CompletableFuture<ContactResult> over(ContactTarget target, Transport transport, boolean mayRetryEncryption) {
+        EncryptionPolicy policy = config.encryption();
+        boolean encryptedFirst = policy.encryptedFirst(memory.encrypted(target.address()));
+        return attempt(target, encryptedFirst, transport).thenCompose(first -> {
+            if (!mayRetryEncryption || !policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
+                return CompletableFuture.completedFuture(first);
+            }
+            // the retry's result when it got the peer's handshake; else the first attempt's, which is the contact
+            return attempt(target, !encryptedFirst, transport).thenApply(retry -> retry.peerId() != null ? retry
+                    : first.withFailureDetail(first.failureDetail() + "; retried " + (encryptedFirst ? "plaintext" : "encrypted")
+                            + ": " + retry.failure()));
+        });
+    }
+
+    /** One connection in one mode; its future never fails. Teaches the memory what worked and what PEX hinted. */
+    private CompletableFuture<ContactResult> attempt(ContactTarget target, boolean encrypted, Transport transport) {
+        stats.sessionStarted();
+        Session session = new Session(target, this::sessionFinished);
         session.transport = transport;
         session.transportMemory = transports;
+        CompletableFuture<ContactResult> learned = session.future().thenApply(r -> {
+            if (r.peerId() != null) memory.worked(target.address(), encrypted);
+            for (InetSocketAddress a : session.pexPrefersEncryption) memory.prefersEncryption(a);
+            return r;
+        });
         try {
             Bootstrap b = (transport == Transport.UTP ? utpBootstrap : bootstrap).clone()
-                    .handler(new SessionInitializer(session, wiring));
+                    .handler(new SessionInitializer(session, wiring, encrypted));
+            // uTP connections all leave from the shared socket's address
             ChannelFuture f = localAddress == null || transport == Transport.UTP ? b.connect(target.address())
                     : b.connect(target.address(), localAddress);
             f.addListener((ChannelFuture cf) -> {
@@ -120,7 +150,7 @@ public final class ContactEngine implements AutoCloseable {
             session.fail(FailureReason.OVERLOADED, String.valueOf(e.getMessage()));
             session.finish();
         }
-        return session.future();
+        return learned;
     }
 
     private CompletableFuture<ContactResult> completedWithout(ContactTarget target, FailureReason reason, String detail) {
@@ -139,6 +169,10 @@ public final class ContactEngine implements AutoCloseable {
 
     public int inFlight() {
         return stats.inFlight();
+    }
+
+    public MseCounters mseCounters() {
+        return wiring.mseCounters();
     }
 
     public WireCounters wireCounters() {

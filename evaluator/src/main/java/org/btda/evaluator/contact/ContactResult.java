@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 
+import org.btda.events.Encryption;
 import org.btda.events.FailureReason;
 import org.btda.events.Transport;
 
@@ -18,35 +19,30 @@ import org.btda.events.Transport;
  * @param reserved        the peer's 8 reserved handshake bytes, null before its handshake
  * @param extMessages     BEP 10 'm' (null when no extended handshake); yourip/ipv4/ipv6 are never kept
  * @param pexPeers        endpoints the peer announced in ut_pex 'added'/'added6' (bounded)
- * @param transport       TCP or uTP (BEP 29)
- * @param holepunch       the connection was set up through a BEP 55 rendezvous
+ * @param transport       what carried the connection; null when never dialled
+ * @param encryption      PLAIN or RC4 (after MSE) for the attempt this result describes; null when never dialled
  */
 public record ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
                             long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
                             String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
                             Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
                             long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
-                            boolean holepunch) {
-
-    /** A plain TCP contact. */
-    public ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
-                         long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
-                         String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
-                         Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
-                         long longestGapMillis, List<InetSocketAddress> pexPeers) {
-        this(target, failure, failureDetail, pieces, startedAtMillis, observedAtMillis, peerId, reserved, extClient,
-                extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis, longestGapMillis,
-                pexPeers, Transport.TCP, false);
-    }
+                            Encryption encryption) {
 
     public boolean success() {
         return failure == null;
+    }
+
+    public ContactResult withFailureDetail(String detail) {
+        return new ContactResult(target, failure, detail, pieces, startedAtMillis, observedAtMillis, peerId, reserved,
+                extClient, extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis,
+                longestGapMillis, pexPeers, transport, encryption);
     }
 
     /** A contact that was never dialled (stale request, do-not-contact list, overload). */
     public static ContactResult notDialled(ContactTarget target, FailureReason reason, String detail) {
         long now = System.currentTimeMillis();
         return new ContactResult(target, reason, detail, null, now, now, null, null, null, null, null, null, null, 0, 0, 0,
-                List.of());
+                List.of(), null, null);
     }
 }

@@ -11,6 +11,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.DecoderException;
 
 import org.btda.events.FailureReason;
+import org.btda.protocol.mse.MseException;
+import org.btda.protocol.mse.MseViolation;
 import org.btda.protocol.pieces.PieceAccountingException;
 import org.btda.protocol.wire.PeerWireException;
 
@@ -43,6 +45,9 @@ final class FailureClassifier {
 
     /** An exception on an established session. */
     static FailureReason sessionFailure(Throwable t) {
+        if (t instanceof MseException m) {
+            return m.violation() == MseViolation.OVERLOADED ? FailureReason.OVERLOADED : FailureReason.PROTOCOL_VIOLATION;
+        }
         if (t instanceof PeerWireException w) {
             return switch (w.violation()) {
                 case FRAME_TOO_LARGE -> FailureReason.FRAME_TOO_LARGE;

@@ -28,7 +28,12 @@ import org.btda.evaluator.EvaluatorStats;
 import org.btda.evaluator.utp.UtpChannel;
 import org.btda.evaluator.utp.UtpSocket;
 import org.btda.events.Transport;
+import org.btda.events.Encryption;
 import org.btda.protocol.client.PeerIds;
+import org.btda.protocol.mse.MseDetector;
+import org.btda.protocol.mse.MseEncryption;
+import org.btda.protocol.mse.MseEstablished;
+import org.btda.protocol.mse.MseException;
 import org.btda.protocol.wire.HandshakeDecoder;
 import org.btda.protocol.wire.HandshakeEncoder;
 import org.btda.protocol.wire.HandshakePrefix;
@@ -37,7 +42,8 @@ import org.btda.protocol.wire.PeerMessageEncoder;
 import org.btda.protocol.wire.WireCounters;
 
 /**
- * Passive mode: accepts incoming BitTorrent connections and evaluates the peers exactly like contacted ones (the same
+ * Passive mode: accepts incoming BitTorrent connections, plaintext or MSE/PE (the torrent then found from req2 among
+ * the monitored ones), and evaluates the peers exactly like contacted ones (the same
  * {@link SessionHandler}). After the first 48 handshake bytes name the torrent, a monitored one is answered with our
  * handshake; anything else is closed and counted. Connections are limited per address and in total; refusals are
  * counted by reason. One small event loop; no thread per peer.
@@ -48,6 +54,7 @@ public final class IncomingListener implements AutoCloseable {
 
     private final EvaluatorStats stats;
     private final Function<String, TorrentInfo> torrents;
+    private final Function<byte[], byte[]> torrentByReq2;
     private final BiConsumer<ContactResult, TorrentInfo> onResult;
     private final int maxConnections;
     private final int maxPerAddress;
@@ -66,8 +73,19 @@ public final class IncomingListener implements AutoCloseable {
     public IncomingListener(EvaluatorConfig config, EvaluatorStats stats, InetSocketAddress bind, int maxConnections,
                             int maxPerAddress, Function<String, TorrentInfo> torrents,
                             BiConsumer<ContactResult, TorrentInfo> onResult) {
+        this(config, stats, bind, maxConnections, maxPerAddress, torrents, req2 -> null, onResult);
+    }
+
+    /**
+     * @param torrentByReq2 HASH('req2', info hash) → that monitored info hash, or null: how an MSE peer names its
+     *                      torrent (without it, every MSE connection is refused as UNKNOWN_TORRENT)
+     */
+    public IncomingListener(EvaluatorConfig config, EvaluatorStats stats, InetSocketAddress bind, int maxConnections,
+                            int maxPerAddress, Function<String, TorrentInfo> torrents,
+                            Function<byte[], byte[]> torrentByReq2, BiConsumer<ContactResult, TorrentInfo> onResult) {
         this.stats = stats;
         this.torrents = torrents;
+        this.torrentByReq2 = torrentByReq2;
         this.onResult = onResult;
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
@@ -120,6 +138,8 @@ public final class IncomingListener implements AutoCloseable {
         protected void initChannel(Channel ch) {
             ChannelPipeline p = ch.pipeline();
             p.addLast("limits", limits);
+            // plaintext or MSE: decided on the first bytes; an MSE responder then hands plaintext up
+            p.addLast(MseDetector.NAME, new MseDetector(() -> baseWiring.mseResponder(torrentByReq2)));
             p.addLast("handshake-encoder", HandshakeEncoder.INSTANCE);
             p.addLast("message-encoder", PeerMessageEncoder.INSTANCE);
             p.addLast("handshake-decoder", new HandshakeDecoder(true, baseWiring.counters()));
@@ -181,6 +201,8 @@ public final class IncomingListener implements AutoCloseable {
 
     /** Waits for the 48-byte prefix, then either becomes a {@link SessionHandler} or refuses the connection. */
     private final class Gate extends ChannelInboundHandlerAdapter {
+        private Encryption encryption = Encryption.PLAIN;
+
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HandshakePrefix prefix) {
@@ -195,6 +217,7 @@ public final class IncomingListener implements AutoCloseable {
                 stats.incomingSessionStarted();
                 Session session = new Session(target, stats::incomingSessionEnded);
                 if (ctx.channel() instanceof UtpChannel) session.transport = Transport.UTP;
+                session.encryption = encryption;
                 session.future().thenAccept(r -> {
                     // a peer that never completed its handshake gave no identity: nothing to observe
                     if (r.peerId() == null) stats.countIncomingRefusal(Refusal.NO_HANDSHAKE);
@@ -209,12 +232,22 @@ public final class IncomingListener implements AutoCloseable {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
             if (evt instanceof IdleStateEvent) refuse(ctx, Refusal.NO_HANDSHAKE);
-            else ctx.fireUserEventTriggered(evt);
+            else if (evt instanceof MseEstablished e) {
+                encryption = e.encryption() == MseEncryption.RC4 ? Encryption.RC4 : Encryption.PLAIN;
+            } else ctx.fireUserEventTriggered(evt);
         }
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            refuse(ctx, Refusal.BAD_HANDSHAKE); // MSE streams, HTTP probes, resets before the prefix
+            if (cause instanceof MseException m) {
+                refuse(ctx, switch (m.violation()) {
+                    case UNKNOWN_TORRENT -> Refusal.UNKNOWN_TORRENT;
+                    case OVERLOADED -> Refusal.ENCRYPTION_LIMIT;
+                    default -> Refusal.BAD_ENCRYPTION;
+                });
+            } else {
+                refuse(ctx, Refusal.BAD_HANDSHAKE); // HTTP probes, resets before the prefix
+            }
         }
 
         @Override

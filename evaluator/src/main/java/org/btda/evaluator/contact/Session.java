@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import org.btda.events.Encryption;
 import org.btda.events.FailureReason;
 import org.btda.events.Transport;
 import org.btda.protocol.pieces.PieceSet;
@@ -40,13 +41,16 @@ final class Session {
     private long lastEventNanos = startedAtNanos;
     private long longestGapNanos;
     final List<InetSocketAddress> pexPeers = new ArrayList<>();
-    FailureReason failure;
-    String failureDetail;
+    /** PEX endpoints flagged 0x01 ("prefers encryption"), a hint for later contacts; bounded like pexPeers. */
+    final List<InetSocketAddress> pexPrefersEncryption = new ArrayList<>();
+    /** How the stream is carried: set when the pipeline is built (outgoing) or the MSE handshake ends (incoming). */
+    Encryption encryption = Encryption.PLAIN;
     /** how this session is carried: set by whoever opens the channel */
     Transport transport = Transport.TCP;
-    boolean holepunch;
     /** where PEX-announced uTP support is noted; null when nobody listens */
     TransportMemory transportMemory;
+    FailureReason failure;
+    String failureDetail;
     private boolean finished;
 
     Session(ContactTarget target, Runnable onFinish) {
@@ -91,7 +95,7 @@ final class Session {
                 ok && pieces.known() ? pieces.count() : null,
                 startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
                 peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize, extMessages, messages,
-                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), transport, holepunch);
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), transport, encryption);
         onFinish.run();
         result.complete(r);
     }

@@ -115,9 +115,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             for (PexMessage.PexPeer peer : p.added()) {
                 if (session.pexPeers.size() >= Session.MAX_PEX_PEERS) break;
                 InetSocketAddress a = peer.endpoint();
-                if (a.getPort() > 0) {
-                    session.pexPeers.add(a);
-                    if (session.transportMemory != null) session.transportMemory.pexFlags(a, peer.flags());
+                if (a.getPort() > 0) session.pexPeers.add(a);
+                if (a.getPort() > 0 && (peer.flags() & PexMessage.PexPeer.PREFERS_ENCRYPTION) != 0) {
+                    session.pexPrefersEncryption.add(a);
+                }
+                if (a.getPort() > 0 && session.transportMemory != null) {
+                    session.transportMemory.pexFlags(a, peer.flags());
                 }
             }
         }

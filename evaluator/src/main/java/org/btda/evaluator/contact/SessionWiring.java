@@ -1,6 +1,15 @@
 package org.btda.evaluator.contact;
 
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.function.Function;
+
 import org.btda.evaluator.EvaluatorConfig;
+import org.btda.protocol.mse.MseCounters;
+import org.btda.protocol.mse.MseEncryption;
+import org.btda.protocol.mse.MseHandshake;
+import org.btda.protocol.mse.MseHandshakeHandler;
+import org.btda.protocol.mse.MseLimits;
 import org.btda.protocol.wire.ExtendedHandshake;
 import org.btda.protocol.wire.ExtensionIds;
 import org.btda.protocol.wire.PeerWireLimits;
@@ -8,20 +17,34 @@ import org.btda.protocol.wire.WireCounters;
 
 /** What every session of one engine shares: our identity, limits and codec counters. Immutable. */
 record SessionWiring(byte[] peerId, long quietMillis, long sessionCapMillis, int maxMessages, PeerWireLimits limits,
-                     WireCounters counters, ExtendedHandshake extendedHandshake) {
+                     WireCounters counters, ExtendedHandshake extendedHandshake, MseCounters mseCounters,
+                     SecureRandom random) {
 
     /** We assign ut_pex only: btda neither serves nor fetches metadata here. */
     static final ExtensionIds EXTENSION_IDS = new ExtensionIds(1, 0);
 
     static SessionWiring of(EvaluatorConfig cfg, byte[] peerId, WireCounters counters) {
         return new SessionWiring(peerId, cfg.quietTimeout().toMillis(), cfg.sessionCap().toMillis(), cfg.maxMessages(),
-                PeerWireLimits.DEFAULT.withMaxFrameLength(cfg.maxFrameBytes()), counters, OutgoingMessages.EXTENDED_HANDSHAKE);
+                PeerWireLimits.DEFAULT.withMaxFrameLength(cfg.maxFrameBytes()), counters, OutgoingMessages.EXTENDED_HANDSHAKE,
+                new MseCounters(cfg.mseMaxHandshakes()), new SecureRandom());
     }
 
     /** The same limits for accepted connections, announcing our listening port (BEP 10 p). */
     SessionWiring forIncoming(int listenPort) {
         return new SessionWiring(peerId, quietMillis, sessionCapMillis, maxMessages, limits, counters,
-                OutgoingMessages.extendedHandshake(listenPort));
+                OutgoingMessages.extendedHandshake(listenPort), mseCounters, random);
+    }
+
+    /** Side A of an MSE handshake for {@code infoHash}: RC4 only, so an encrypted contact is really encrypted. */
+    MseHandshakeHandler mseInitiator(byte[] infoHash) {
+        return new MseHandshakeHandler(MseHandshake.initiator(infoHash, EnumSet.of(MseEncryption.RC4), MseLimits.DEFAULT,
+                random), mseCounters);
+    }
+
+    /** Side B: accepts RC4 or plaintext, whichever the peer offers (RC4 preferred), for a monitored torrent. */
+    MseHandshakeHandler mseResponder(Function<byte[], byte[]> torrentByReq2) {
+        return new MseHandshakeHandler(MseHandshake.responder(torrentByReq2, EnumSet.allOf(MseEncryption.class),
+                MseLimits.DEFAULT, random), mseCounters);
     }
 
     String describeLimits() {

@@ -35,7 +35,8 @@ public final class TransportPolicy {
         return switch (failure) {
             case REFUSED, CONNECT_TIMEOUT, UNREACHABLE -> true;
             case RESET -> r.peerId() == null;
-            case NO_HANDSHAKE -> r.peerId() == null && SessionHandler.CLOSED_BEFORE_HANDSHAKE.equals(r.failureDetail());
+            case NO_HANDSHAKE -> r.peerId() == null && r.failureDetail() != null
+                    && r.failureDetail().startsWith(SessionHandler.CLOSED_BEFORE_HANDSHAKE);
             default -> false;
         };
     }

@@ -41,7 +41,9 @@ public final class EngineBench {
         int maxDialRate = arg(args, 4, 3_000); // dials/s: a real evaluator's intake is bounded by Kafka, not a SYN burst
 
         // the product defaults (network.timeout 6 s, session cap, max messages), with a higher session ceiling
-        EvaluatorConfig cfg = EvaluatorConfig.from(Settings.defaults()).withMaxSessions(maxSessions);
+        // btda.bench.encryption (the script's ENCRYPTION): e.g. encrypted-only measures MSE contacts
+        EvaluatorConfig cfg = EvaluatorConfig.from(Settings.defaults().with("evaluator.encryption",
+                System.getProperty("btda.bench.encryption", "learn"))).withMaxSessions(maxSessions);
         EvaluatorStats stats = new EvaluatorStats();
         AtomicLongArray sessionHist = new AtomicLongArray(HIST_MS / 10 + 1);
         LongAdder measured = new LongAdder();
@@ -53,9 +55,10 @@ public final class EngineBench {
         for (SwarmMix.Behaviour b : SwarmMix.Behaviour.values()) byBehaviour.put(b, new LongAdder());
         AtomicLong peakInFlight = new AtomicLong();
 
-        System.out.printf("engine bench: %d peers, quiet %s, connect timeout %s, max sessions %d, max dial rate %d/s, warm-up %d s, measure %d s, max heap %d MB, transport %s%n",
+        System.out.printf("engine bench: %d peers, quiet %s, connect timeout %s, max sessions %d, max dial rate %d/s, warm-up %d s, measure %d s, max heap %d MB, transport %s, encryption %s%n",
                 peers, cfg.quietTimeout(), cfg.connectTimeout(), maxSessions, maxDialRate, warmup, measure,
-                Runtime.getRuntime().maxMemory() >> 20, org.btda.evaluator.contact.Transports.epoll() ? "epoll" : "nio");
+                Runtime.getRuntime().maxMemory() >> 20, org.btda.evaluator.contact.Transports.epoll() ? "epoll" : "nio",
+                cfg.encryption());
         Semaphore permits = new Semaphore(maxSessions);
         long start = System.nanoTime();
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);

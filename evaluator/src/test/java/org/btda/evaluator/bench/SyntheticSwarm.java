@@ -4,6 +4,15 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
+import java.util.Arrays;
+import java.util.EnumSet;
+import org.btda.protocol.mse.MseCounters;
+import org.btda.protocol.mse.MseDetector;
+import org.btda.protocol.mse.MseEncryption;
+import org.btda.protocol.mse.MseHandshake;
+import org.btda.protocol.mse.MseHandshakeHandler;
+import org.btda.protocol.mse.MseKeys;
+import org.btda.protocol.mse.MseLimits;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -23,6 +32,9 @@ import org.btda.evaluator.contact.Transports;
 public final class SyntheticSwarm implements AutoCloseable {
 
     final LongAdder accepted = new LongAdder();
+    private static final byte[] REQ2 = MseKeys.req2(SwarmMix.INFO_HASH);
+    private static final MseCounters MSE = new MseCounters(1_000_000);
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final EventLoopGroup group;
     private final Channel server;
 
@@ -39,6 +51,10 @@ public final class SyntheticSwarm implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         accepted.increment();
                         int peer = SwarmMix.peerOf(ch.localAddress().getAddress());
+                        // peers answer MSE/PE as well as plaintext, as most real clients do
+                        ch.pipeline().addLast(new MseDetector(() -> new MseHandshakeHandler(MseHandshake.responder(
+                                r -> Arrays.equals(r, REQ2) ? SwarmMix.INFO_HASH : null,
+                                EnumSet.allOf(MseEncryption.class), MseLimits.DEFAULT, RANDOM), MSE)));
                         ch.pipeline().addLast(new SwarmPeerHandler(peer));
                     }
                 })

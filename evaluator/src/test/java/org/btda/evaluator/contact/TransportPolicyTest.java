@@ -19,7 +19,7 @@ class TransportPolicyTest {
 
     private static ContactResult result(Transport t, FailureReason failure, String detail, byte[] peerId) {
         return new ContactResult(TARGET, failure, detail, null, 0, 0, peerId, null, null, null, null, null, null, 0, 0, 0,
-                List.of(), t, false);
+                List.of(), t, org.btda.events.Encryption.PLAIN);
     }
 
     @Test

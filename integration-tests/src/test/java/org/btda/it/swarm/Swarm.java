@@ -113,16 +113,17 @@ public final class Swarm implements AutoCloseable {
             ClientPeer client = switch (impl) {
                 // Transmission's limit unit is 1000 B/s: round to what it really enforces.
                 case TRANSMISSION -> new TransmissionPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1000 * 1000, dir,
-                        dir.resolve("downloads"));
+                        dir.resolve("downloads"), TransmissionPeer.ENCRYPTION_REQUIRED);
                 case QBITTORRENT -> new QbittorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
                 case ARIA2 -> new Aria2Peer(name, SwarmPeer.Role.LEECHER, addr, limit, dir, 6800);
                 case RTORRENT -> new RtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
                 case CTORRENT -> new CtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
+                case LIBTORRENT -> new LibtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit, dir);
                 case LIBTORRENT_UTP -> new LibtorrentUtpPeer(name, SwarmPeer.Role.LEECHER, addr, limit, dir);
             };
             // Transmission and qBittorrent announce to every tier; the others stop at the first tracker that answers.
             switch (impl) {
-                case TRANSMISSION, QBITTORRENT, LIBTORRENT_UTP -> startPeer(client, torrent, List.of(ot, bt));
+                case TRANSMISSION, QBITTORRENT, LIBTORRENT, LIBTORRENT_UTP -> startPeer(client, torrent, List.of(ot, bt));
                 case ARIA2 -> startPeer(client, torrent, List.of(ot));
                 case RTORRENT, CTORRENT -> startPeer(client, btFirst, List.of(bt));
             }

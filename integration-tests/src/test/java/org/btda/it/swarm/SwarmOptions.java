@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * Shape of the swarm. Defaults: 12 MiB in 32 KiB pieces (384 pieces), every leecher limited to 80 KiB/s so a download
- * takes about 2.5 minutes, and a Transmission "half leecher" frozen at about 50 %.
+ * takes about 2.5 minutes, and a Transmission "half leecher" frozen at about 50 %. The Transmission leecher requires
+ * encryption and the libtorrent one forces it both ways: btda reaches those two only through MSE/PE.
  *
  * @param payloadBytes    size of the random payload
  * @param pieceLengthLog2 piece length as a power of two (14 = 16 KiB, 15 = 32 KiB)
@@ -16,7 +17,7 @@ public record SwarmOptions(long payloadBytes, int pieceLengthLog2, long leecherL
                            List<Implementation> leechers, boolean stopAtHalf) {
 
     /** Leecher implementations the fixture can run. */
-    public enum Implementation { TRANSMISSION, QBITTORRENT, ARIA2, RTORRENT, CTORRENT, LIBTORRENT_UTP }
+    public enum Implementation { TRANSMISSION, QBITTORRENT, ARIA2, RTORRENT, CTORRENT, LIBTORRENT, LIBTORRENT_UTP }
 
     public SwarmOptions {
         if (pieceLengthLog2 < 14 || pieceLengthLog2 > 22) {

@@ -12,12 +12,22 @@ import java.util.List;
 /** transmission-daemon, controlled over its JSON RPC on its own address. Also used for the seeder. */
 final class TransmissionPeer extends ClientPeer {
     private static final int RPC_PORT = 9091;
+    /** settings.json "encryption": 0 prefers plaintext (accepts MSE), 2 requires MSE both ways. */
+    static final int ENCRYPTION_TOLERATED = 0;
+    static final int ENCRYPTION_REQUIRED = 2;
     private final Path downloadDir;
+    private final int encryption;
     private volatile String sessionId = "";
 
     TransmissionPeer(String name, Role role, InetSocketAddress peer, long limitBytesPerSecond, Path dir, Path downloadDir) {
+        this(name, role, peer, limitBytesPerSecond, dir, downloadDir, ENCRYPTION_TOLERATED);
+    }
+
+    TransmissionPeer(String name, Role role, InetSocketAddress peer, long limitBytesPerSecond, Path dir, Path downloadDir,
+                     int encryption) {
         super(name, role, peer, limitBytesPerSecond, dir);
         this.downloadDir = downloadDir;
+        this.encryption = encryption;
     }
 
     @Override
@@ -35,7 +45,7 @@ final class TransmissionPeer extends ClientPeer {
                 + "\"bind-address-ipv4\": " + Json.quote(ip()) + ", \"bind-address-ipv6\": \"::1\",\n"
                 + "\"peer-port\": " + peerAddress().getPort() + ", \"peer-port-random-on-start\": false,\n"
                 + "\"port-forwarding-enabled\": false, \"dht-enabled\": false, \"lpd-enabled\": false,\n"
-                + "\"pex-enabled\": true, \"utp-enabled\": " + (role() == Role.SEEDER) + ", \"blocklist-enabled\": false, \"encryption\": 0,\n"
+                + "\"pex-enabled\": true, \"utp-enabled\": " + (role() == Role.SEEDER) + ", \"blocklist-enabled\": false, \"encryption\": " + encryption + ",\n"
                 + "\"rpc-enabled\": true, \"rpc-bind-address\": " + Json.quote(ip()) + ", \"rpc-port\": " + RPC_PORT + ",\n"
                 + "\"rpc-whitelist-enabled\": false, \"rpc-authentication-required\": false, \"rpc-host-whitelist-enabled\": false,\n"
                 + "\"download-dir\": " + Json.quote(downloadDir.toString()) + ", \"incomplete-dir-enabled\": false,\n"

@@ -89,7 +89,7 @@ public final class TopicBootstrap {
             List<String> names = wanted.stream().map(NewTopic::name).toList();
             Map<String, TopicDescription> described = awaitServed(admin, names, deadline);
             checkPartitions(wanted, described);
-            correctConfigs(admin, wanted, deadline);
+            correctConfigs(admin, fitToReplicas(wanted, described), deadline);
             return created;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -131,6 +131,32 @@ public final class TopicBootstrap {
             throw new TopicMismatchException(String.join("; ", wrong) + " (kafka.partitions). Repartitioning would move"
                     + " keys between partitions; delete the topic or set kafka.partitions to its count.");
         }
+    }
+
+    /**
+     * The wanted topics with {@code min.insync.replicas} matched to the replicas each topic really has. btda never moves
+     * replicas (that is a partition reassignment, an operator's job), so a topic created under a lower
+     * {@code kafka.replication-factor} keeps its replicas; demanding the new factor's majority of them would make every
+     * acks=all write fail.
+     */
+    private static List<NewTopic> fitToReplicas(Collection<NewTopic> wanted, Map<String, TopicDescription> described) {
+        List<NewTopic> out = new ArrayList<>();
+        for (NewTopic t : wanted) {
+            TopicDescription d = described.get(t.name());
+            int actual = d.partitions().isEmpty() ? 0 : d.partitions().get(0).replicas().size();
+            if (t.replicationFactor() <= 0 || actual == t.replicationFactor() || actual == 0 || t.configs() == null) {
+                out.add(t);
+                continue;
+            }
+            LOG.warn("topic {} has {} replicas, kafka.replication-factor is {}: btda does not move replicas (reassign the"
+                    + " partitions with Kafka's tools); min.insync.replicas follows the {} it has", t.name(), actual,
+                    t.replicationFactor(), actual);
+            Map<String, String> configs = new java.util.LinkedHashMap<>(t.configs());
+            configs.remove("min.insync.replicas");
+            TopicSpec.minInsyncReplicas(actual).ifPresent(n -> configs.put("min.insync.replicas", Integer.toString(n)));
+            out.add(new NewTopic(t.name(), t.numPartitions(), (short) actual).configs(configs));
+        }
+        return out;
     }
 
     /** Sets every wanted topic config whose effective value differs (auto-created topics carry the broker's defaults). */

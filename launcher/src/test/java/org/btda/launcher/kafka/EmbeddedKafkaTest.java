@@ -71,6 +71,26 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void aTopicWithFewerReplicasThanConfiguredKeepsWritableInsteadOfDemandingAMajorityItCannotHave() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder(stateDir).brokerPort(0).build().start();
+             Admin admin = Admin.create(kafka.clientConfig())) {
+            // created earlier under kafka.replication-factor 1; the setting is now 3 (min.insync.replicas 2)
+            admin.createTopics(List.of(new NewTopic("t.rf", 2, (short) 1))).all().get();
+            NewTopic wanted = new NewTopic("t.rf", 2, (short) 3).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "3600000",
+                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2"));
+            assertThat(TopicBootstrap.ensure(admin, List.of(wanted))).isEmpty();
+            var resource = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, "t.rf");
+            var config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertThat(config.get(TopicConfig.RETENTION_MS_CONFIG).value()).as("the other configs are still corrected").isEqualTo("3600000");
+            assertThat(config.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG).value()).isEqualTo("1");
+            // a write with acks=all (the producer default) still succeeds on the single replica
+            produce(kafka.bootstrapServers(), "t.rf", "k", "v");
+            assertThat(consumeAll(kafka.bootstrapServers(), "t.rf", 1)).containsExactly("k=v");
+        }
+    }
+
+    @Test
     void transactionalProducerWorksOnSingleNode() throws Exception {
         // Exactly-once Streams depends on the transaction coordinator, which needs the 1-replica transaction log settings.
         try (EmbeddedKafka kafka = EmbeddedKafka.builder(stateDir).brokerPort(0).build().start()) {

@@ -122,8 +122,27 @@ class LibtorrentWireTest {
     }
 
     @Test
-    void encryptedIncomingHandshakeIsABadHandshake() throws Exception {
-        // btda speaks no MSE: libtorrent's default dial is encrypted and must be refused as a counted BAD_HANDSHAKE
+    void encryptedIncomingHandshakeIsEvaluatedBehindTheMseDetector() throws Exception {
+        // libtorrent's default dial is encrypted: the detector hands it to an MSE responder, the codec sees plaintext
+        Handshake ours = Handshake.of(seed.infoHash, peerId(), true, true, false);
+        CompletableFuture<ProbeResult> result = new CompletableFuture<>();
+        Channel server = client.listenAcceptingMse(ours, seed.totalPieces, QUIET, result);
+        try {
+            seed.connectTo(((InetSocketAddress) server.localAddress()).getPort(), false);
+            ProbeResult r = result.get(30, TimeUnit.SECONDS);
+            assertThat(r.failure()).isNull();
+            assertThat(r.handshake()).isNotNull();
+            assertThat(r.handshake().infoHash()).isEqualTo(seed.infoHash);
+            assertThat(r.pieces().count()).isEqualTo(seed.totalPieces);
+            assertThat(r.extendedHandshake().clientVersion()).startsWith("libtorrent");
+        } finally {
+            server.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void encryptedIncomingHandshakeIsABadHandshakeForThePlaintextCodecAlone() throws Exception {
+        // without the MSE detector in front, an MSE stream fails the handshake decoder on its first byte, counted
         long before = client.counters().violations(WireViolation.BAD_HANDSHAKE);
         Handshake ours = Handshake.of(seed.infoHash, peerId(), true, true, false);
         CompletableFuture<ProbeResult> result = new CompletableFuture<>();

@@ -43,6 +43,15 @@ final class ProbeClient implements AutoCloseable {
                 .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
     }
 
+    /** As {@link #listen}, accepting MSE/PE as well as plaintext (the MSE detector in front of the codec). */
+    Channel listenAcceptingMse(Handshake ours, int totalPieces, Duration quiet, CompletableFuture<ProbeResult> result) {
+        byte[] req2 = org.btda.protocol.mse.MseKeys.req2(ours.infoHash());
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ProbeInitializer(ours, true, totalPieces, quiet, counters, result,
+                        r -> java.util.Arrays.equals(r, req2) ? ours.infoHash() : null))
+                .bind(new InetSocketAddress("127.0.0.1", 0)).syncUninterruptibly().channel();
+    }
+
     WireCounters counters() {
         return counters;
     }

@@ -26,7 +26,7 @@ final class StudyDataset {
     final String t1 = "a1" + hex(19);
     final String t2 = "b2" + hex(19);
     final String t3 = "c3" + hex(19);
-    /** only for downloads_by_transport.sql (uTP and holepunch reach); never selected by the other checks */
+    /** How peers were reached (transport, encryption, holepunch): its own torrent, so no other answer changes. */
     final String t4 = "d4" + hex(19);
     private final List<String> observations = new ArrayList<>();
     private final List<String> downloads = new ArrayList<>();
@@ -40,21 +40,7 @@ final class StudyDataset {
         observationsOfT2();
         downloadsAndScrapes();
         discoveriesAndPeers();
-        transportsOfT4();
-    }
-
-    /** T4: which peers only uTP or only a holepunch made visible (observations of Observation v4). */
-    private void transportsOfT4() {
-        via(t4, "u1", min(10), true, null, "UTP", false);
-        via(t4, "u1", min(40), true, null, "UTP", false);            // uTP every time: only uTP
-        via(t4, "u2", min(10), true, null, "UTP", false);
-        via(t4, "u2", min(40), true, null, "TCP", false);            // TCP worked too: not only uTP
-        via(t4, "u3", min(10), true, null, null, false);             // before v4: TCP
-        via(t4, "u4", min(10), true, null, "UTP", true);             // through a rendezvous only: both
-        via(t4, "u5", min(5), false, "REFUSED", "TCP", false);       // a failed TCP contact does not count
-        via(t4, "u5", min(10), true, null, "UTP", false);            // only uTP
-        via(t4, "u6", min(10), true, null, "UTP", false);            // no download: not counted
-        for (String peer : new String[] {"u1", "u2", "u3", "u4", "u5"}) download(t4, peer, min(60), null, 1);
+        reach();
     }
 
     void insert(HttpQueries ch) {
@@ -151,6 +137,29 @@ final class StudyDataset {
         peer(t3, "r1", 70_000_000, min(20));
     }
 
+    /** T4: one download per way of reaching a peer. */
+    private void reach() {
+        via(t4, "s1", min(10), "TCP", "PLAIN", false);
+        via(t4, "s1", min(20), "TCP", "RC4", false);        // plaintext also worked: plaintext_tcp
+        failed(t4, "s2", min(5), "NO_HANDSHAKE");             // refused plaintext...
+        via(t4, "s2", min(10), "TCP", "RC4", false);
+        via(t4, "s2", min(20), "TCP", "RC4", false);        // ...reached only encrypted: only_encryption
+        seen(t4, "s3", min(10), 99, 100, 100);              // before v4 (NULLs): plaintext_tcp
+        via(t4, "s4", min(10), "UTP", "PLAIN", false);      // only_utp
+        via(t4, "s5", min(10), "UTP", "PLAIN", true);       // only_holepunch
+        for (String p : new String[] {"s1", "s2", "s3", "s4", "s5", "s6"}) { // s6: no observation left: unknown
+            download(t4, p, min(30), null, 1);
+        }
+    }
+
+    private void via(String ih, String peer, Duration at, String transport, String encryption, boolean holepunch) {
+        observations.add(json("request_id", "r" + (++requestIds), "info_hash", ih, "peer_key", key(peer),
+                "identity", "LISTEN_PORT", "observed_at", at(at), "source", "TRACKER", "success", true,
+                "failure", null, "pieces", 99, "total_pieces", 100, "piece_length", 16384,
+                "messages_received", 3, "session_ms", 110, "longest_gap_ms", 100, "transport", transport,
+                "encryption", encryption, "holepunch", holepunch));
+    }
+
     private void seen(String ih, String peer, Duration at, Integer pieces, int total, long gapMs) {
         observation(ih, peer, at, true, null, pieces, total, gapMs);
     }
@@ -166,15 +175,6 @@ final class StudyDataset {
                 "identity", "LISTEN_PORT", "observed_at", at(at), "source", "TRACKER", "success", success,
                 "failure", failure, "pieces", pieces, "total_pieces", total, "piece_length", 16384,
                 "messages_received", success ? 3 : 0, "session_ms", gapMs + 10, "longest_gap_ms", gapMs));
-    }
-
-    private void via(String ih, String peer, Duration at, boolean success, String failure, String transport,
-                     boolean holepunch) {
-        observations.add(json("request_id", "r" + (++requestIds), "info_hash", ih, "peer_key", key(peer),
-                "identity", "LISTEN_PORT", "observed_at", at(at), "source", "TRACKER", "success", success,
-                "failure", failure, "pieces", success ? 50 : null, "total_pieces", 100, "piece_length", 16384,
-                "messages_received", success ? 3 : 0, "session_ms", 1000, "longest_gap_ms", 900,
-                "transport", transport, "holepunch", holepunch));
     }
 
     private void download(String ih, String peer, Duration at, String client, int version) {

@@ -41,8 +41,8 @@ class StudyQueriesTest {
             "longest_gap_distribution.sql", StudyQueriesTest::longestGapDistribution,
             "threshold_sensitivity.sql", StudyQueriesTest::thresholdSensitivity,
             "downloads_by_client.sql", StudyQueriesTest::downloadsByClient,
-            "downloads_by_transport.sql", StudyQueriesTest::downloadsByTransport,
-            "max_speed_distribution.sql", StudyQueriesTest::maxSpeedDistribution);
+            "max_speed_distribution.sql", StudyQueriesTest::maxSpeedDistribution,
+            "downloads_by_reach.sql", StudyQueriesTest::downloadsByReach);
 
     @BeforeAll
     static void loadData() throws SQLException {
@@ -245,20 +245,6 @@ class StudyQueriesTest {
     }
 
     /**
-     * T4's five downloaders: u1 and u5 (its TCP contact failed) succeeded only over uTP, u4 only through a holepunch
-     * over uTP; u2 also over TCP, u3 before v4 (TCP); u6 has no download.
-     */
-    private static void downloadsByTransport(QueryFile q) {
-        List<String> rows = run(q, Map.of("torrents", "['" + data.t4 + "']")).stream().map(r -> String.join("|",
-                r.get("torrent"), r.get("downloads"), r.get("only_utp"), num(r.get("only_utp_share")),
-                r.get("only_holepunch"), num(r.get("only_holepunch_share")))).toList();
-        assertThat(rows).containsExactly(data.t4 + "|5|3|" + f(0.6) + "|1|" + f(0.2));
-        // the other torrents' observations carry no transport (all TCP): nothing only uTP made visible
-        assertThat(run(q, Map.of()).stream().map(r -> r.get("only_utp") + "|" + r.get("only_holepunch")).toList())
-                .containsOnly("0|0");
-    }
-
-    /**
      * Speeds in the window (p3's 0 left out, p11 before it): 150 300 50000 1e6 2.5e6 8e6 B/s; p50 = [3] = 1e6,
      * p90 = [5] = 8e6. Decades: [100, 1000) 2, [10000, 100000) 1, [1e6, 1e7) 3. Downloaders only (p1, p10, q1,
      * q3): 300 1e6 2.5e6 8e6; p50 = [2] = 2.5e6.
@@ -279,6 +265,23 @@ class StudyQueriesTest {
                 .map(r -> r.get("label") + "|" + num(r.get("bytes_per_s")) + "|" + r.get("peers")).toList();
         assertThat(downloaders).containsExactly("p50|" + f(2.5e6) + "|4", "p90|" + f(8e6) + "|4",
                 "p99|" + f(8e6) + "|4", "max|" + f(8e6) + "|4");
+    }
+
+    // ---- 9. reach: encryption, uTP, holepunch ---------------------------------------------------------------
+
+    /** T4: s1 (plain and RC4) and s3 (pre-v4) plaintext_tcp; s2 RC4 only; s4 uTP; s5 holepunch; s6 no observation. */
+    private static void downloadsByReach(QueryFile q) {
+        List<String> rows = run(q, Map.of("torrents", "['" + data.t4 + "']")).stream()
+                .map(r -> r.get("reach") + "|" + r.get("downloads") + "|" + num(r.get("share"))).toList();
+        assertThat(rows).containsExactly(
+                "plaintext_tcp|2|" + f(0.3333),
+                "only_encryption|1|" + f(0.1667),
+                "only_holepunch|1|" + f(0.1667),
+                "only_utp|1|" + f(0.1667),
+                "unknown|1|" + f(0.1667));
+        // the selected torrents' downloads were all made before v4: plaintext, except p10 and q3 (no observation)
+        List<String> old = run(q, Map.of()).stream().map(r -> r.get("reach") + "|" + r.get("downloads")).toList();
+        assertThat(old).containsExactly("plaintext_tcp|2", "unknown|2");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
