@@ -30,7 +30,7 @@ import org.btda.protocol.wire.WireCounters;
  * <p>Each contact is plaintext or MSE/PE-encrypted by {@link EncryptionPolicy}; a peer that hangs up before its
  * handshake is retried once the other way (one contact, at most two connections, one result). Each contact is
  * carried over TCP or uTP (BEP 29) by {@link TransportPolicy}; when the first transport never reached the peer's
- * BitTorrent side, the other one gets one more connection (so at most three per contact).
+ * BitTorrent side, the other one is tried the same way (so at most four connections per contact).
  *
  * <p>The engine itself does not queue: callers keep {@link #inFlight()} under {@code evaluator.max-sessions}
  * (the Kafka service pauses partitions); a contact beyond the ceiling is answered OVERLOADED without dialling.
@@ -88,11 +88,11 @@ public final class ContactEngine implements AutoCloseable {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
         List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null);
-        CompletableFuture<ContactResult> result = over(target, order.get(0), true);
+        CompletableFuture<ContactResult> result = over(target, order.get(0));
         if (order.size() > 1) {
             result = result.thenCompose(first -> !TransportPolicy.retryOther(first) || !isAlive()
                     ? CompletableFuture.completedFuture(first)
-                    : over(target, order.get(1), false).thenApply(second -> TransportPolicy.report(first, second)));
+                    : over(target, order.get(1)).thenApply(second -> TransportPolicy.report(first, second)));
         }
         // callers get the counted future: whoever sees a contact's result also sees it in the stats
         return result.thenApply(r -> {
@@ -103,14 +103,15 @@ public final class ContactEngine implements AutoCloseable {
     }
 
     /**
-     * The contact over one transport: plaintext or encrypted first by the encryption policy, and (only on the first
-     * transport tried) once the other way after a hang-up before the handshake.
+     * The contact over one transport: plaintext or encrypted first by the encryption policy, and once the other way
+     * after a hang-up before the handshake (on either transport: a peer flagged as preferring encryption may only
+     * speak plaintext, and only over the second transport tried).
      */
-    private CompletableFuture<ContactResult> over(ContactTarget target, Transport transport, boolean mayRetryEncryption) {
+    private CompletableFuture<ContactResult> over(ContactTarget target, Transport transport) {
         EncryptionPolicy policy = config.encryption();
         boolean encryptedFirst = policy.encryptedFirst(memory.encrypted(target.address()));
         return attempt(target, encryptedFirst, transport).thenCompose(first -> {
-            if (!mayRetryEncryption || !policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
+            if (!policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
                 return CompletableFuture.completedFuture(first);
             }
             // the retry's result when it got the peer's handshake; else the first attempt's, which is the contact
