@@ -51,6 +51,10 @@ final class EvaluatorMetrics implements AutoCloseable {
         counter("btda.evaluator.publish.failures", t, stats::publishFailures, "events Kafka did not accept");
         counter("btda.evaluator.pex.peers", t, stats::pexPeersPublished, "PEX discoveries published");
         counter("btda.evaluator.incoming.evaluated", t, stats::incomingEvaluated, "incoming peers evaluated");
+        counter("btda.evaluator.incoming.reconciled", t, stats::incomingReconciledTotal,
+                "incoming observations without BEP 10 p keyed by the port the client was reached at");
+        counter("btda.evaluator.self.skipped", t, stats::selfSkippedTotal,
+                "own listen endpoint skipped (PEX endpoints not published, contacts not dialled)");
         for (Refusal r : Refusal.values()) {
             counter("btda.evaluator.incoming.refused", t.and("reason", r.name()), () -> stats.incomingRefused(r),
                     "incoming connections refused");

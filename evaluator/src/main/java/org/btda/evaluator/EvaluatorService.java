@@ -58,6 +58,9 @@ public final class EvaluatorService implements AutoCloseable {
     private final UtpSocket utp;
     private final EvaluatorMetrics metrics;
     private final MetricsServer metricsServer;
+    /** False in passive mode: the consume loop is never started, nobody is dialled. */
+    private final boolean dial;
+    private final KafkaConsumer<String, byte[]> consumer;
     private volatile boolean running;
     private volatile boolean stopping;
 
@@ -65,26 +68,32 @@ public final class EvaluatorService implements AutoCloseable {
         this.config = service.evaluator();
         this.topics = new Topics(service.kafka());
         String id = config.instanceId();
-        PeerFilter pexFilter = new PeerFilter(service.listenPort(), PeerFilter.localAddresses(), service.doNotContact());
+        this.dial = service.dial();
         byte[] secret = Secrets.loadOrCreate(service.secretFile());
         ObservationFactory factory = new ObservationFactory(id, new PeerKeys(secret), new EndpointSealer(secret),
                 service.storeAddresses());
         this.sender = new EventSender(service.kafka(), id, stats, () -> running);
-        this.publisher = new ObservationPublisher(factory, pexFilter, topics, stats, tracker, sender, service.enrichment());
-        if (service.passive().isPresent()) {
-            EvaluatorServiceConfig.Listener l = service.passive().get();
+        // the listener is bound first: with listen.port 0 only it knows the port that is "ourselves"
+        ObservationPublisher[] publisherRef = new ObservationPublisher[1];
+        if (service.listener().isPresent()) {
+            EvaluatorServiceConfig.Listener l = service.listener().get();
             this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
             this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
-                    catalog::get, catalog::infoHashByReq2, publisher::incomingEnded);
+                    l.follow().interval().toMillis(), l.follow().cap().toMillis(), catalog::get, catalog::infoHashByReq2,
+                    (r, t) -> publisherRef[0].incomingEnded(r, t), (r, t) -> publisherRef[0].incomingSnapshot(r, t));
         } else {
             this.catalog = null;
             this.listener = null;
         }
+        int ownPort = listener != null ? listener.port() : service.listenPort();
+        PeerFilter pexFilter = new PeerFilter(ownPort, PeerFilter.liveLocalAddresses(), service.doNotContact());
         this.utp = config.transport() == TransportMode.TCP ? null : openUtp(config, listener);
         if (utp != null && listener != null) listener.acceptUtp(utp);
-        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, utp);
+        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, pexFilter::isSelf, utp);
+        this.publisher = new ObservationPublisher(factory, pexFilter, topics, stats, tracker, sender, service.enrichment());
+        publisherRef[0] = publisher;
 
-        KafkaConsumer<String, byte[]> consumer = ConsumeLoop.newConsumer(service.kafka(), groupId(topics), id);
+        this.consumer = ConsumeLoop.newConsumer(service.kafka(), groupId(topics), id);
         WaitingRequests waiting = new WaitingRequests();
         this.committer = new OffsetCommitter(consumer, tracker);
         BackPressure backPressure = new BackPressure(engine, config.maxSessions(), stats);
@@ -124,7 +133,7 @@ public final class EvaluatorService implements AutoCloseable {
         return utp == null ? null : utp.localAddress();
     }
 
-    /** The passive listener's address, or null when not passive. */
+    /** The incoming listener's address, or null when not listening. */
     public InetSocketAddress listenAddress() {
         return listener == null ? null : listener.localAddress();
     }
@@ -132,8 +141,12 @@ public final class EvaluatorService implements AutoCloseable {
     public void start() {
         running = true;
         if (catalog != null) catalog.start();
-        loop.start();
         if (listener != null) log.info("evaluator {} accepting incoming peers on {}", config.instanceId(), listener.localAddress());
+        if (!dial) {
+            log.info("evaluator {} is passive: it dials nobody and does not consume {}", config.instanceId(), topics.contacts());
+            return;
+        }
+        loop.start();
         log.info("evaluator {} consuming {} (max sessions {}, quiet {}, cap {})", config.instanceId(), topics.contacts(),
                 config.maxSessions(), config.quietTimeout(), config.sessionCap());
     }
@@ -145,7 +158,7 @@ public final class EvaluatorService implements AutoCloseable {
     public Health health() {
         if (stopping) return Health.notReady("stopping");
         if (!running) return Health.notReady("not started");
-        if (!loop.isAlive()) {
+        if (dial && !loop.isAlive()) {
             Throwable f = loop.failure();
             return Health.dead("consume loop ended" + (f == null ? "" : ": " + f));
         }
@@ -171,11 +184,13 @@ public final class EvaluatorService implements AutoCloseable {
         long deadline = System.nanoTime() + config.sessionCap().plusSeconds(5).toNanos();
         loop.drain(); // the loop stops dispatching and pauses everything, but keeps committing
         if (listener != null) listener.close(); // incoming sessions end now: their observations still publish
-        while ((engine.inFlight() > 0 || stats.incomingInFlight() > 0) && System.nanoTime() < deadline && loop.isAlive()) sleep(50);
-        // then until Kafka acknowledged their observations (bounded: the broker may be gone) and the loop committed
-        long ackDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (tracker.totalInFlight() > 0 && System.nanoTime() < ackDeadline && loop.isAlive()) sleep(50);
-        sleep(OffsetCommitter.INTERVAL.toMillis() * 2);
+        while ((engine.inFlight() > 0 || stats.incomingInFlight() > 0) && System.nanoTime() < deadline && (!dial || loop.isAlive())) sleep(50);
+        if (dial) {
+            // then until Kafka acknowledged their observations (bounded: the broker may be gone) and the loop committed
+            long ackDeadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (tracker.totalInFlight() > 0 && System.nanoTime() < ackDeadline && loop.isAlive()) sleep(50);
+            sleep(OffsetCommitter.INTERVAL.toMillis() * 2);
+        }
         stop();
     }
 
@@ -208,6 +223,7 @@ public final class EvaluatorService implements AutoCloseable {
     }
 
     private void closeSideParts() {
+        if (!dial) consumer.close(); // never subscribed: the loop that owns it in an active evaluator never ran
         if (catalog != null) catalog.close();
         metrics.close();
         if (metricsServer != null) metricsServer.close();

@@ -37,6 +37,9 @@ public final class EvaluatorStats {
     private final LongAdder incomingEvaluated = new LongAdder();
     private final Map<Refusal, LongAdder> incomingRefusals = new EnumMap<>(Refusal.class);
     private final HyperLogLog uniqueIncoming = new HyperLogLog();
+    private final LongAdder incomingReconciled = new LongAdder();
+    // our own listen endpoint, learnt from PEX or requested: never published, never dialled
+    private final LongAdder selfSkipped = new LongAdder();
     // outcome by attempt
     private final LongAdder failedFirst = new LongAdder();
     private final LongAdder failedLater = new LongAdder();
@@ -66,6 +69,13 @@ public final class EvaluatorStats {
         incomingEvaluated.increment();
         uniqueIncoming.add(HyperLogLog.hashOfHex(peerKey));
     }
+
+    /** An incoming observation without BEP 10 p was keyed by the port btda had reached that client at. */
+    public void incomingReconciled() { incomingReconciled.increment(); }
+    public long incomingReconciledTotal() { return incomingReconciled.sum(); }
+    /** Our own listen endpoint was skipped (a PEX endpoint not published, or a contact not dialled). */
+    public void selfSkipped() { selfSkipped.increment(); }
+    public long selfSkippedTotal() { return selfSkipped.sum(); }
 
     public int incomingOpen() { return incomingOpen.get(); }
     public int incomingInFlight() { return incomingInFlight.get(); }

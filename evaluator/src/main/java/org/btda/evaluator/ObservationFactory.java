@@ -67,16 +67,30 @@ public final class ObservationFactory {
      * processor can revisit it), otherwise by its peer id. Null when the peer gave no handshake (no identity).
      */
     public Keyed<Observation> incoming(ContactResult r, String infoHashHex, long pieceLength, Enrichment enrichment) {
+        return incoming(r, infoHashHex, pieceLength, enrichment, null);
+    }
+
+    /**
+     * As {@link #incoming(ContactResult, String, long, Enrichment)}; {@code knownPort} is the port at which btda reached
+     * this client (same address and peer id) before, used when the peer sent no {@code p}: the client then stays the
+     * peer btda already knows instead of becoming a second one keyed by its peer id.
+     */
+    public Keyed<Observation> incoming(ContactResult r, String infoHashHex, long pieceLength, Enrichment enrichment,
+            Integer knownPort) {
         if (r.peerId() == null) return null;
         InetAddress address = r.target().address().getAddress();
-        Integer p = r.extListenPort();
-        boolean byPort = p != null && p > 0 && p <= 65535;
+        Integer p = validPort(r.extListenPort()) ? r.extListenPort() : knownPort;
+        boolean byPort = validPort(p);
         String key = byPort ? peerKeys.key(infoHashHex, address, p) : peerKeys.keyByPeerId(infoHashHex, address, r.peerId());
         Observation.Builder b = common(r, enrichment).setRequestId(null).setInfoHash(infoHashHex).setPeerKey(key)
                 .setIdentity(byPort ? IdentityKind.LISTEN_PORT : IdentityKind.PEER_ID).setSource(PeerSource.INCOMING)
                 .setTotalPieces(r.target().totalPieces()).setPieceLength(pieceLength);
         if (byPort && sealer != null) b.setSealedEndpoint(ByteBuffer.wrap(sealer.seal(address, p)));
         return new Keyed<>(PeerRefs.key(infoHashHex, key), b.build());
+    }
+
+    static boolean validPort(Integer p) {
+        return p != null && p > 0 && p <= 65535;
     }
 
     private Observation.Builder common(ContactResult r, Enrichment e) {

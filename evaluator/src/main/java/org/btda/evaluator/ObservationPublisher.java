@@ -42,6 +42,8 @@ final class ObservationPublisher implements AutoCloseable {
     /** The same GeoIP lookups without reverse DNS: for loopback/private addresses, whose PTR says nothing (and
      *  whose queries would leave a test's loopback world for the system resolver). */
     private final PeerEnricher localEnricher;
+    /** Ports at which clients were reached: keeps an incoming client without BEP 10 p the peer btda knows. */
+    private final ListenPorts listenPorts = new ListenPorts();
     private final AvroSerde<Observation> observationSerde = AvroSerde.of(Observation.class);
     private final AvroSerde<PeerDiscovered> discoveredSerde = AvroSerde.of(PeerDiscovered.class);
 
@@ -66,7 +68,12 @@ final class ObservationPublisher implements AutoCloseable {
 
     /** An incoming peer's session ended (on its event loop): one observation, no offset to track. */
     void incomingEnded(ContactResult r, TorrentInfo t) {
-        sender.publisherThread().execute(() -> publishIncoming(r, t));
+        sender.publisherThread().execute(() -> publishIncoming(r, t, true));
+    }
+
+    /** A followed incoming peer's piece count changed (on its event loop): an observation, the session goes on. */
+    void incomingSnapshot(ContactResult r, TorrentInfo t) {
+        sender.publisherThread().execute(() -> publishIncoming(r, t, false));
     }
 
     private void publish(TopicPartition tp, long offset, String key, ContactRequest req, ContactResult r) {
@@ -74,7 +81,12 @@ final class ObservationPublisher implements AutoCloseable {
             Observation obs = factory.observation(req, r, enrich(r));
             measured(r);
             if (!r.success()) stats.contactFailedAtAttempt(req.getAttempt());
-            List<ObservationFactory.Keyed<PeerDiscovered>> found = factory.discoveries(req, r, a -> pexFilter.check(a) != PeerFilter.Verdict.ACCEPT);
+            else listenPorts.remember(req.getInfoHash(), r.target().address().getAddress(), r.peerId(), r.target().address().getPort());
+            List<ObservationFactory.Keyed<PeerDiscovered>> found = factory.discoveries(req, r, a -> {
+                PeerFilter.Verdict v = pexFilter.check(a);
+                if (v == PeerFilter.Verdict.SELF) stats.selfSkipped();
+                return v != PeerFilter.Verdict.ACCEPT;
+            });
             // the request counts as done once every event it produced is acknowledged
             AtomicInteger pending = new AtomicInteger(1 + found.size());
             Runnable acked = () -> {
@@ -99,10 +111,18 @@ final class ObservationPublisher implements AutoCloseable {
         }
     }
 
-    private void publishIncoming(ContactResult r, TorrentInfo t) {
+    private void publishIncoming(ContactResult r, TorrentInfo t, boolean ended) {
         try {
-            ObservationFactory.Keyed<Observation> o = factory.incoming(r, t.infoHashHex(), t.pieceLength(), enrich(r));
-            measured(r);
+            InetAddress address = r.target().address().getAddress();
+            Integer known = null;
+            if (ObservationFactory.validPort(r.extListenPort())) {
+                listenPorts.remember(t.infoHashHex(), address, r.peerId(), r.extListenPort());
+            } else {
+                known = listenPorts.lookup(t.infoHashHex(), address, r.peerId());
+                if (known != null) stats.incomingReconciled();
+            }
+            ObservationFactory.Keyed<Observation> o = factory.incoming(r, t.infoHashHex(), t.pieceLength(), enrich(r), known);
+            if (ended) measured(r);
             if (o == null) return;
             sender.send(new ProducerRecord<>(topics.observations(), o.key(), observationSerde.serialize(topics.observations(), o.value())),
                     () -> {

@@ -44,8 +44,10 @@ class EvaluatorServiceConfigTest {
         assertThat(c.storeAddresses()).isTrue();
         assertThat(c.doNotContact().contains(Networks.parseLiteral("192.0.2.9"))).isTrue();
         assertThat(c.listenPort()).isEqualTo(7000);
-        assertThat(c.passive()).contains(new EvaluatorServiceConfig.Listener(
-                new InetSocketAddress(Networks.parseLiteral("127.0.0.2"), 7000), 9, 3));
+        assertThat(c.listener()).contains(new EvaluatorServiceConfig.Listener(
+                new InetSocketAddress(Networks.parseLiteral("127.0.0.2"), 7000), 9, 3,
+                new EvaluatorServiceConfig.Follow(s.get(Settings.REVISIT_DELAY), s.get(Settings.LISTEN_FOLLOW_CAP))));
+        assertThat(c.dial()).as("passive: listen only").isFalse();
         assertThat(c.statsInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(c.evaluator().maxSessions()).isEqualTo(77);
         assertThat(c.enrichment()).isEqualTo(new EnrichmentConfig(Path.of("/g"), 0.5, true,
@@ -59,7 +61,6 @@ class EvaluatorServiceConfigTest {
         assertThat(c.secretFile()).isEqualTo(d.secretFile());
         assertThat(c.storeAddresses()).isEqualTo(d.get(Settings.PRIVACY_STORE_ADDRESSES));
         assertThat(c.listenPort()).isEqualTo(d.get(Settings.LISTEN_PORT));
-        assertThat(c.passive()).isEmpty();
         assertThat(c.statsInterval()).isEqualTo(d.get(Settings.STATS_INTERVAL));
         assertThat(c.metrics().enabled()).isFalse();
         assertThat(c.enrichment().geoipDir()).isEqualTo(d.get(Settings.GEOIP_DIR));
@@ -68,18 +69,32 @@ class EvaluatorServiceConfigTest {
         assertThat(c.enrichment().dnsServer()).as("empty dns.server = the system's").isNull();
         assertThat(c.enrichment().dnsTimeout()).isEqualTo(d.get(Settings.DNS_TIMEOUT));
         assertThat(c.enrichment().dnsCacheSize()).isEqualTo(d.get(Settings.DNS_CACHE_SIZE));
+        // listen and dial by default, like the original tool
+        assertThat(c.listener()).isPresent();
+        assertThat(c.listener().get().bind().getPort()).isEqualTo(d.get(Settings.LISTEN_PORT));
+        assertThat(c.dial()).isTrue();
+    }
+
+    @Test
+    void listeningCanBeSwitchedOffButPassiveNeedsIt() {
+        Settings off = Settings.defaults().with("listen.enabled", "false");
+        EvaluatorServiceConfig c = EvaluatorServiceConfig.from(off);
+        assertThat(c.listener()).isEmpty();
+        assertThat(c.dial()).isTrue();
+        assertThatThrownBy(() -> EvaluatorServiceConfig.from(off.with("passive", "true")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("listen.enabled");
     }
 
     @Test
     void valuesOfSwitchedOffPartsAreNotValidated() {
-        // as before the typed records: a bad listen.address only matters in passive mode, a bad dns.server only with DNS
+        // a bad listen.address only matters when listening, a bad dns.server only with DNS
         Settings s = Settings.defaults().with("listen.address", "not-an-address").with("dns.server", "dns.example.com")
-                .with("dns.enabled", "false");
+                .with("dns.enabled", "false").with("listen.enabled", "false");
         EvaluatorServiceConfig c = EvaluatorServiceConfig.from(s);
-        assertThat(c.passive()).isEmpty();
+        assertThat(c.listener()).isEmpty();
         assertThat(c.enrichment().dnsServer()).isNull();
 
-        assertThatThrownBy(() -> EvaluatorServiceConfig.from(s.with("passive", "true"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> EvaluatorServiceConfig.from(s.with("listen.enabled", "true"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> EnrichmentConfig.from(s.with("dns.enabled", "true")))
                 .hasMessageContaining("dns.server must be an IP address literal");
     }

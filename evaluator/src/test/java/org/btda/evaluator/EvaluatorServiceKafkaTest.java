@@ -79,7 +79,8 @@ class EvaluatorServiceKafkaTest {
                 .with("kafka.bootstrap-servers", kafka.bootstrapServers())
                 .with("kafka.topic-prefix", prefix)
                 .with("security.secret-file", secret.toString())
-                .with("do-not-contact", "127.0.0.77/32");
+                .with("do-not-contact", "127.0.0.77/32")
+                .with("listen.enabled", "false"); // several instances on one machine; these tests are about dialling
         topics = new Topics(KafkaConfig.from(settings));
         kafka.createTopic(topics.contacts(), 3);
         kafka.createTopic(topics.observations(), 3);

@@ -17,6 +17,7 @@ import org.btda.evaluator.contact.ContactResult;
 import org.btda.evaluator.contact.ContactTarget;
 import org.btda.events.ContactRequest;
 import org.btda.events.FailureReason;
+import org.btda.events.IdentityKind;
 import org.btda.events.Observation;
 import org.btda.events.PeerEndpoint;
 import org.btda.events.PeerSource;
@@ -96,6 +97,36 @@ class ObservationFactoryTest {
                 .hasSize(1);
         assertThat(self(6881, java.util.Set.of())
                 .test(new InetSocketAddress(InetAddress.getByName("127.0.0.5"), 6881))).isTrue();
+    }
+
+    @Test
+    void anIncomingClientWithoutListenPortIsThePeerBtdaReachedItAsWhenKnown() throws Exception {
+        InetAddress a = InetAddress.getByName("198.51.100.8");
+        byte[] peerId = "-CD0303-abcdefghijkl".getBytes(StandardCharsets.US_ASCII);
+        // ctorrent dials in from an ephemeral port and sends no BEP 10 p
+        ContactTarget in = new ContactTarget(java.util.HexFormat.of().parseHex(HASH), new InetSocketAddress(a, 40001), 100);
+        ContactResult r = new ContactResult(in, null, null, 30, 1000, 2000, peerId, new byte[8], null, null, null, null,
+                null, 3, 500, 100, List.of(), org.btda.events.Transport.TCP, org.btda.events.Encryption.PLAIN);
+        ListenPorts ports = new ListenPorts(2);
+
+        Observation unknown = f.incoming(r, HASH, 16384, null, ports.lookup(HASH, a, peerId)).value();
+        assertThat(unknown.getIdentity()).isEqualTo(IdentityKind.PEER_ID);
+        assertThat(unknown.getPeerKey()).isEqualTo(keys.keyByPeerId(HASH, a, peerId));
+
+        ports.remember(HASH, a, peerId, 6881); // a contact reached this client at its listen port
+        Observation known = f.incoming(r, HASH, 16384, null, ports.lookup(HASH, a, peerId)).value();
+        assertThat(known.getIdentity()).isEqualTo(IdentityKind.LISTEN_PORT);
+        assertThat(known.getPeerKey()).as("the peer btda dials").isEqualTo(keys.key(HASH, a, 6881));
+
+        // another client on the same address (another peer id) or another torrent is not that peer
+        byte[] other = "-CD0303-zzzzzzzzzzzz".getBytes(StandardCharsets.US_ASCII);
+        assertThat(ports.lookup(HASH, a, other)).isNull();
+        assertThat(ports.lookup("ff" + HASH.substring(2), a, peerId)).isNull();
+        // bounded: the least recently used entries go first
+        ports.remember(HASH, InetAddress.getByName("198.51.100.9"), peerId, 6882);
+        ports.remember(HASH, InetAddress.getByName("198.51.100.10"), peerId, 6883);
+        assertThat(ports.size()).isEqualTo(2);
+        assertThat(ports.lookup(HASH, a, peerId)).isNull();
     }
 
     /** The evaluator's PEX rule: the shared PeerFilter, with no do-not-contact networks. */

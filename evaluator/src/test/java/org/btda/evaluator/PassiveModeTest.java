@@ -65,8 +65,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Passive mode end to end on loopback: a real libtorrent (Debian's python3-libtorrent, plaintext) dials btda's
- * listener; the evaluator publishes INCOMING observations, statistics records and Prometheus metrics through a real
+ * The incoming listener (on by default, next to dialling) end to end on loopback: a real libtorrent (Debian's
+ * python3-libtorrent, plaintext) dials btda's listener and is also dialled; the evaluator publishes INCOMING observations, statistics records and Prometheus metrics through a real
  * in-process Kafka broker.
  */
 class PassiveModeTest {
@@ -99,7 +99,6 @@ class PassiveModeTest {
                 .with("kafka.bootstrap-servers", kafka.bootstrapServers())
                 .with("kafka.topic-prefix", prefix)
                 .with("security.secret-file", tmp.resolve("secret").toString())
-                .with("passive", "true")
                 .with("listen.address", "127.0.0.1")
                 .with("listen.port", "0")
                 .with("listen.max-per-address", "2")

@@ -1,5 +1,6 @@
 package org.btda.harvester;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,9 @@ import org.btda.harvester.schedule.SchedulePolicy;
  * @param stateDir          state.dir: the client identity and the DHT state live here
  * @param secretFile        security.secret-file, or {@code <state.dir>/secret}: the key of peer refs
  * @param listenPort        listen.port: announced to trackers, and never published as a peer of our own
- * @param passive           passive: only then is listen.port announced in the DHT (somebody listens on it)
+ * @param listening         listen.enabled: only then is listen.port announced in the DHT (somebody listens on it)
+ * @param listenAddress     listen.address when set: tracker announces (UDP and HTTP) leave from it, and the DHT node
+ *                          binds to it unless dht.bind-address says otherwise, so peers that find btda there can dial in
  * @param doNotContact      do-not-contact networks, never published as peers
  * @param recentPeersWindow revisit.delay: a peer seen again within it is a duplicate, not a new peer
  * @param trackerTimeout    tracker.timeout, of one HTTP tracker request
@@ -38,7 +41,8 @@ import org.btda.harvester.schedule.SchedulePolicy;
  * @param magnet            bounds of one metadata fetch; bound to evaluator.bind-address when set
  */
 public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scanInterval, Optional<Path> magnetsFile,
-        Path stateDir, Path secretFile, int listenPort, boolean passive, CidrSet doNotContact, Duration recentPeersWindow,
+        Path stateDir, Path secretFile, int listenPort, boolean listening, Optional<InetAddress> listenAddress,
+        CidrSet doNotContact, Duration recentPeersWindow,
         Duration trackerTimeout, Duration udpRetransmitBase, SchedulePolicy schedule, Optional<DhtConfig> dht,
         Duration dhtInterval, MagnetOptions magnet) {
 
@@ -49,6 +53,7 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
         Objects.requireNonNull(magnetsFile, "magnetsFile");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(secretFile, "secretFile");
+        Objects.requireNonNull(listenAddress, "listenAddress");
         Objects.requireNonNull(doNotContact, "doNotContact");
         Objects.requireNonNull(recentPeersWindow, "recentPeersWindow");
         Objects.requireNonNull(trackerTimeout, "trackerTimeout");
@@ -65,10 +70,18 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
                 : MagnetOptions.DEFAULT.withBindAddress(Networks.parseLiteral(magnetBind));
         return new HarvesterConfig(KafkaConfig.from(s), s.get(Settings.TORRENTS_DIR), s.get(Settings.TORRENTS_SCAN_INTERVAL),
                 s.get(Settings.MAGNETS_FILE), s.get(Settings.STATE_DIR), s.secretFile(), s.get(Settings.LISTEN_PORT),
-                s.get(Settings.PASSIVE), CidrSet.parse(s.get(Settings.DO_NOT_CONTACT)), s.get(Settings.REVISIT_DELAY),
+                s.get(Settings.LISTEN_ENABLED), listenAddress(s),
+                CidrSet.parse(s.get(Settings.DO_NOT_CONTACT)), s.get(Settings.REVISIT_DELAY),
                 s.get(Settings.TRACKER_TIMEOUT), s.get(Settings.TRACKER_UDP_RETRANSMIT_BASE), schedulePolicy(s),
                 s.get(Settings.DHT_ENABLED) ? Optional.of(dhtConfig(s)) : Optional.empty(), s.get(Settings.DHT_INTERVAL),
                 magnet);
+    }
+
+    /** listen.address when btda listens and it is set; the address peers are told to dial. */
+    static Optional<InetAddress> listenAddress(Settings s) {
+        String a = s.get(Settings.LISTEN_ADDRESS);
+        boolean listening = s.get(Settings.LISTEN_ENABLED);
+        return listening && !a.isBlank() ? Optional.of(Networks.parseLiteral(a)) : Optional.empty();
     }
 
     /** The tracker.* settings; the failure back-off base is fixed ({@link SchedulePolicy#BACKOFF_BASE}). */
@@ -84,8 +97,11 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
      */
     public static DhtConfig dhtConfig(Settings s) {
         String host = s.get(Settings.DHT_BIND_ADDRESS);
-        InetSocketAddress bind = host.isEmpty() ? new InetSocketAddress(s.get(Settings.DHT_PORT))
-                : new InetSocketAddress(host, s.get(Settings.DHT_PORT));
+        // announce_peer tells the DHT "the sender's address, listen.port": send it from the address btda listens on
+        Optional<InetAddress> listen = listenAddress(s);
+        InetSocketAddress bind = !host.isEmpty() ? new InetSocketAddress(host, s.get(Settings.DHT_PORT))
+                : listen.map(a -> new InetSocketAddress(a, s.get(Settings.DHT_PORT)))
+                        .orElseGet(() -> new InetSocketAddress(s.get(Settings.DHT_PORT)));
         List<InetSocketAddress> boot = new ArrayList<>();
         for (String hp : s.get(Settings.DHT_BOOTSTRAP)) {
             int colon = hp.lastIndexOf(':');

@@ -2,6 +2,7 @@ package org.btda.harvester;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,7 +82,12 @@ public final class HarvesterService implements AutoCloseable {
         identity = ClientIdentity.loadOrCreate(config.stateDir());
         Topics topics = new Topics(config.kafka());
         int listenPort = config.listenPort();
-        PeerFilter filter = new PeerFilter(listenPort, PeerFilter.localAddresses(), config.doNotContact());
+        if (config.listening() && listenPort == 0) {
+            // btda local turns 0 into a real port before starting; a harvester run apart cannot know the evaluator's
+            LOG.warn("listen.port is 0: trackers are told port 0 and incoming peers cannot find btda; give harvester and "
+                    + "evaluator the same fixed listen.port");
+        }
+        PeerFilter filter = new PeerFilter(listenPort, PeerFilter.liveLocalAddresses(), config.doNotContact());
         RecentPeers recent = new RecentPeers(config.recentPeersWindow().toMillis(), MAX_RECENT_PER_TORRENT);
 
         producer = new KafkaProducer<>(KafkaClients.producer(config.kafka(), "btda-harvester"), new StringSerializer(), new ByteArraySerializer());
@@ -89,8 +95,10 @@ public final class HarvesterService implements AutoCloseable {
         HarvestPublisher publisher = new HarvestPublisher(sink, topics, keys, filter, recent, stats, clock);
 
         try {
-            trackers = new TrackerClients(new HttpTrackerClient(config.trackerTimeout()),
-                    new UdpTrackerClient(RetransmitPolicy.bep15(config.udpRetransmitBase()), null));
+            // announces leave from the address btda listens on: trackers record the sender's address with our port
+            InetAddress source = config.listenAddress().orElse(null);
+            trackers = new TrackerClients(new HttpTrackerClient(config.trackerTimeout(), source),
+                    new UdpTrackerClient(RetransmitPolicy.bep15(config.udpRetransmitBase()), source));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open UDP tracker socket", e);
         }
@@ -172,8 +180,8 @@ public final class HarvesterService implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting the DHT node", e);
         }
-        // announce_peer only when we accept incoming peers (passive): otherwise nobody would be listening
-        int announcePort = config.passive() && listenPort > 0 ? listenPort : 0;
+        // announce_peer only when we accept incoming peers: otherwise nobody would be listening
+        int announcePort = config.listening() && listenPort > 0 ? listenPort : 0;
         return new DhtScheduler(dhtNode, config.dhtInterval(), announcePort, publisher::dht, exec, clock);
     }
 

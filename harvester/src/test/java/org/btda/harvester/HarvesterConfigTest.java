@@ -28,6 +28,7 @@ class HarvesterConfigTest {
                 .with("state.dir", "/s")
                 .with("listen.port", "51413")
                 .with("passive", "true")
+                .with("listen.address", "127.0.0.8")
                 .with("do-not-contact", "10.0.0.0/8")
                 .with("revisit.delay", "9m")
                 .with("tracker.timeout", "4s")
@@ -49,7 +50,8 @@ class HarvesterConfigTest {
         assertThat(c.stateDir()).isEqualTo(Path.of("/s"));
         assertThat(c.secretFile()).as("security.secret-file empty: under state.dir").isEqualTo(Path.of("/s/secret"));
         assertThat(c.listenPort()).isEqualTo(51413);
-        assertThat(c.passive()).isTrue();
+        assertThat(c.listening()).isTrue();
+        assertThat(c.listenAddress()).as("announces leave from the listen address").contains(InetAddress.getByName("127.0.0.8"));
         assertThat(c.doNotContact().contains(InetAddress.getByName("10.2.3.4"))).isTrue();
         assertThat(c.doNotContact().contains(InetAddress.getByName("11.2.3.4"))).isFalse();
         assertThat(c.recentPeersWindow()).isEqualTo(Duration.ofMinutes(9));
@@ -69,6 +71,8 @@ class HarvesterConfigTest {
         assertThat(c.torrentsDir()).isEqualTo(Settings.TORRENTS_DIR.defaultValue());
         assertThat(c.magnetsFile()).isEmpty();
         assertThat(c.listenPort()).isEqualTo(Settings.LISTEN_PORT.defaultValue());
+        assertThat(c.listening()).as("listen and dial by default").isTrue();
+        assertThat(c.listenAddress()).as("listen.address empty: the system picks the source").isEmpty();
         assertThat(c.recentPeersWindow()).isEqualTo(Settings.REVISIT_DELAY.defaultValue());
         assertThat(c.schedule().defaultInterval()).isEqualTo(Settings.TRACKER_INTERVAL.defaultValue());
         assertThat(c.schedule().floor()).isEqualTo(Settings.TRACKER_MIN_INTERVAL.defaultValue());

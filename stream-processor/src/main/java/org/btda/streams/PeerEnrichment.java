@@ -51,6 +51,18 @@ final class PeerEnrichment {
         return newest || kept == null ? observed : kept;
     }
 
+    /** The discovered endpoint's address as text (as observations carry it), or null when it is malformed. */
+    static String address(org.btda.events.PeerEndpoint e) {
+        java.nio.ByteBuffer b = e.getAddress().duplicate();
+        byte[] raw = new byte[b.remaining()];
+        b.get(raw);
+        try {
+            return org.btda.common.net.Networks.format(java.net.InetAddress.getByAddress(raw)); // raw bytes: no DNS
+        } catch (java.net.UnknownHostException ex) {
+            return null;
+        }
+    }
+
     static String clip(String v) {
         return v == null || v.length() <= MAX_TEXT ? v : v.substring(0, MAX_TEXT);
     }

@@ -80,6 +80,8 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         s.discoveries++;
         s.sourcesMask |= 1 << d.getSource().ordinal();
         if (s.sealedEndpoint == null) s.sealedEndpoint = vault.seal(d.getEndpoint());
+        // opted in: a peer that was found but never reached has its address too, not only those that answered
+        if (cfg.storeAddresses() && s.address == null) s.address = PeerEnrichment.address(d.getEndpoint());
         ctx.forward(new Record<>(key, discoveryRow(d, isNew), now), BtdaTopology.DISCOVERIES_SINK);
         apply(key, s, policy.afterDiscovery(s, now), now);
         emitSummary(key, s, now);
@@ -95,6 +97,8 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
             s.firstSeenAt = at;
         }
         s.sourcesMask |= 1 << o.getSource().ordinal();
+        // opted in: an incoming peer whose only session failed still has its address
+        if (cfg.storeAddresses() && s.address == null) s.address = PeerEnrichment.clip(o.getAddress());
         if (s.sealedEndpoint == null && o.getSealedEndpoint() != null) s.sealedEndpoint = bytes(o.getSealedEndpoint());
         if (o.getTotalPieces() > 0) {
             s.totalPieces = o.getTotalPieces();

@@ -97,6 +97,22 @@ class PeerEnrichmentTopologyTest {
         }
     }
 
+    @Test
+    void aPeerFoundButNeverReachedHasItsAddressWithTheOptInOnly() {
+        try (TopologyFixture f = new TopologyFixture(CFG.withStoreAddresses(true))) {
+            f.registerTorrent(100, 16384);
+            f.discover("p4", PeerSource.PEX, 44);
+            PeerSummary s = f.lastSummary();
+            assertThat(s.getContacts()).isZero();
+            assertThat(s.getAddress()).as("from the discovery, before any contact").isEqualTo("198.51.100.44");
+        }
+        try (TopologyFixture f = new TopologyFixture(CFG)) {
+            f.registerTorrent(100, 16384);
+            f.discover("p4", PeerSource.PEX, 44);
+            assertThat(f.lastSummary().getAddress()).isNull();
+        }
+    }
+
     private static Observation enriched(String peerKey, String requestId, Instant at, int pieces) {
         return Observation.newBuilder(TopologyFixture.observation(IH, peerKey, requestId, at, pieces, 100, 16384))
                 .setNetwork("198.51.100.0/24").setCity("Amsterdam").setCountry("NL").setContinent("EU").setLatitude(52.4)

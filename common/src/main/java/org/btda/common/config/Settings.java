@@ -120,15 +120,22 @@ public final class Settings {
     public static final Setting<Duration> STATS_INTERVAL = Setting.define("stats.interval", DURATION, Duration.ofMinutes(5),
             "duration", "time between statistics records");
     public static final Setting<Integer> LISTEN_PORT = Setting.define("listen.port", ints(0, 65535), 6881,
-            "port", "TCP port for incoming peer connections; 0 = any");
+            "port", "TCP port for incoming peer connections, announced to trackers and the DHT; 0 = any free one (btda local "
+                    + "only: services run apart must share a fixed port)");
     public static final Setting<String> LISTEN_ADDRESS = Setting.define("listen.address", STRING, "",
-            "address", "local address to listen on; empty = all");
+            "address", "local address to listen on, and the source address of tracker and DHT announces; empty = all");
+    public static final Setting<Boolean> LISTEN_ENABLED = Setting.define("listen.enabled", BOOLEAN, true,
+            "", "accept incoming peers of monitored torrents on listen.address:listen.port, and announce that port to "
+                    + "trackers and the DHT; off = only dial out");
     public static final Setting<Boolean> PASSIVE = Setting.define("passive", BOOLEAN, false,
-            "", "only accept incoming peers, never dial out");
+            "", "only accept incoming peers, never dial out (the evaluator does not consume contact requests); needs listen.enabled");
     public static final Setting<Integer> LISTEN_MAX_CONNECTIONS = Setting.define("listen.max-connections", ints(1, 100_000), 500,
-            "connections", "incoming peer connections open at once (passive); more are refused and counted");
+            "connections", "incoming peer connections open at once; more are refused and counted");
     public static final Setting<Integer> LISTEN_MAX_PER_ADDRESS = Setting.define("listen.max-per-address", ints(1, 1000), 2,
-            "connections", "incoming peer connections open at once from one IP address (passive)");
+            "connections", "incoming peer connections open at once from one IP address");
+    public static final Setting<Duration> LISTEN_FOLLOW_CAP = Setting.define("listen.follow-cap", DURATION, Duration.ofHours(2),
+            "duration", "longest time an incoming peer that sends no BEP 10 listen port is followed on its own connection "
+                    + "(an observation every revisit.delay until it completes or has no new piece for revisit.delay)");
     public static final Setting<String> EVALUATOR_INSTANCE_ID = Setting.define("evaluator.instance-id", STRING, "",
             "", "evaluator name in observations and statistics; empty = random per process");
     public static final Setting<Integer> METRICS_PORT = Setting.define("metrics.port", ints(0, 65535), 0,

@@ -4,28 +4,43 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * Drops peers we must not publish: ourselves (our listen port on any local address; trackers and PEX echo us back) and
- * do-not-contact networks. One rule for every source of peers (harvester and evaluator alike).
+ * Drops peers we must not publish or contact: ourselves (our listen port on any local address; trackers, the DHT and
+ * PEX echo us back) and do-not-contact networks. One rule for every source of peers (harvester and evaluator alike).
  */
 public final class PeerFilter {
     public enum Verdict { ACCEPT, SELF, DO_NOT_CONTACT }
 
+    /** How long a reading of the local interfaces is trusted: addresses can be added while btda runs. */
+    public static final Duration LOCAL_ADDRESSES_REFRESH = Duration.ofSeconds(10);
+
     private final int listenPort;
-    private final Set<InetAddress> localAddresses;
+    private final Supplier<Set<InetAddress>> localAddresses;
     private final CidrSet doNotContact;
 
     public PeerFilter(int listenPort, Set<InetAddress> localAddresses, CidrSet doNotContact) {
+        this(listenPort, fixed(localAddresses), doNotContact);
+    }
+
+    /** @param localAddresses the machine's addresses now (e.g. {@link #liveLocalAddresses()}) */
+    public PeerFilter(int listenPort, Supplier<Set<InetAddress>> localAddresses, CidrSet doNotContact) {
         this.listenPort = listenPort;
-        this.localAddresses = Set.copyOf(localAddresses);
+        this.localAddresses = localAddresses;
         this.doNotContact = doNotContact;
     }
 
-    /** Every address of every local interface, read once at start. */
+    private static Supplier<Set<InetAddress>> fixed(Set<InetAddress> addresses) {
+        Set<InetAddress> copy = Set.copyOf(addresses);
+        return () -> copy;
+    }
+
+    /** Every address of every local interface, read once now. */
     public static Set<InetAddress> localAddresses() {
         Set<InetAddress> out = new HashSet<>();
         try {
@@ -38,14 +53,43 @@ public final class PeerFilter {
         return out;
     }
 
+    /** The local addresses, read again when the last reading is older than {@link #LOCAL_ADDRESSES_REFRESH}. */
+    public static Supplier<Set<InetAddress>> liveLocalAddresses() {
+        return new Supplier<>() {
+            private volatile Set<InetAddress> last = Set.copyOf(localAddresses());
+            private volatile long readAt = System.nanoTime();
+
+            @Override
+            public Set<InetAddress> get() {
+                if (System.nanoTime() - readAt > LOCAL_ADDRESSES_REFRESH.toNanos()) {
+                    last = Set.copyOf(localAddresses());
+                    readAt = System.nanoTime();
+                }
+                return last;
+            }
+        };
+    }
+
+    /** The listen port this filter treats as ours. */
+    public int listenPort() {
+        return listenPort;
+    }
+
     public Verdict check(InetSocketAddress peer) {
         InetAddress a = peer.getAddress();
-        if (peer.getPort() == listenPort && (a.isLoopbackAddress() || a.isAnyLocalAddress() || localAddresses.contains(a))) {
+        if (isSelf(peer)) {
             return Verdict.SELF;
         }
-        if (doNotContact.contains(a)) {
+        if (a != null && doNotContact.contains(a)) {
             return Verdict.DO_NOT_CONTACT;
         }
         return Verdict.ACCEPT;
+    }
+
+    /** Our own listen endpoint: the listen port at a loopback, wildcard or local address. */
+    public boolean isSelf(InetSocketAddress peer) {
+        InetAddress a = peer.getAddress();
+        return a != null && listenPort > 0 && peer.getPort() == listenPort
+                && (a.isLoopbackAddress() || a.isAnyLocalAddress() || localAddresses.get().contains(a));
     }
 }

@@ -40,6 +40,7 @@ public final class ContactEngine implements AutoCloseable {
     private final EvaluatorConfig config;
     private final EvaluatorStats stats;
     private final Predicate<InetAddress> doNotContact;
+    private final Predicate<InetSocketAddress> self;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
     private final SessionWiring wiring;
@@ -55,14 +56,31 @@ public final class ContactEngine implements AutoCloseable {
     private final TransportMemory transports = new TransportMemory(MEMORY_CAPACITY);
 
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
-        this(config, stats, doNotContact, null);
+        this(config, stats, doNotContact, a -> false, null);
+    }
+
+    /** TCP and, when {@code utp} is not null, uTP contacts; nothing is treated as our own endpoint. */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact, UtpSocket utp) {
+        this(config, stats, doNotContact, a -> false, utp);
     }
 
     /**
-     * @param utp the evaluator's uTP socket (shared with the listener), or null: every contact then uses TCP
+     * @param self our own listen endpoint (any local address): never dialled, whoever asked for it; answered
+     *             DO_NOT_CONTACT (the peer is parked) and counted
      */
-    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact, UtpSocket utp) {
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
+                         Predicate<InetSocketAddress> self) {
+        this(config, stats, doNotContact, self, null);
+    }
+
+    /**
+     * @param self our own listen endpoint (see above)
+     * @param utp  the evaluator's uTP socket (shared with the listener), or null: every contact then uses TCP
+     */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
+                         Predicate<InetSocketAddress> self, UtpSocket utp) {
         this.config = config;
+        this.self = self;
         this.utp = utp;
         this.stats = stats;
         this.doNotContact = doNotContact;
@@ -81,6 +99,10 @@ public final class ContactEngine implements AutoCloseable {
     }
 
     public CompletableFuture<ContactResult> contact(ContactTarget target) {
+        if (self.test(target.address())) {
+            stats.selfSkipped();
+            return completedWithout(target, FailureReason.DO_NOT_CONTACT, "our own listen endpoint");
+        }
         if (doNotContact.test(target.address().getAddress())) {
             return completedWithout(target, FailureReason.DO_NOT_CONTACT, "address on the do-not-contact list");
         }

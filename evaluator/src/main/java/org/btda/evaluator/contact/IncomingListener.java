@@ -56,6 +56,7 @@ public final class IncomingListener implements AutoCloseable {
     private final Function<String, TorrentInfo> torrents;
     private final Function<byte[], byte[]> torrentByReq2;
     private final BiConsumer<ContactResult, TorrentInfo> onResult;
+    private final BiConsumer<ContactResult, TorrentInfo> onSnapshot;
     private final int maxConnections;
     private final int maxPerAddress;
     private final SessionWiring baseWiring;
@@ -66,27 +67,33 @@ public final class IncomingListener implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final Limits limits = new Limits();
 
-    /**
-     * @param torrents info hash hex → the monitored torrent, or null when not monitored
-     * @param onResult called once per evaluated session (after the peer's full handshake), on an event-loop thread
-     */
+    /** Without following: every incoming session ends like a contacted one. */
     public IncomingListener(EvaluatorConfig config, EvaluatorStats stats, InetSocketAddress bind, int maxConnections,
                             int maxPerAddress, Function<String, TorrentInfo> torrents,
                             BiConsumer<ContactResult, TorrentInfo> onResult) {
-        this(config, stats, bind, maxConnections, maxPerAddress, torrents, req2 -> null, onResult);
+        this(config, stats, bind, maxConnections, maxPerAddress, 0, 0, torrents, req2 -> null, onResult, (r, t) -> { });
     }
 
     /**
-     * @param torrentByReq2 HASH('req2', info hash) → that monitored info hash, or null: how an MSE peer names its
-     *                      torrent (without it, every MSE connection is refused as UNKNOWN_TORRENT)
+     * @param followIntervalMillis a peer without a BEP 10 listen port is followed on its connection, with a snapshot
+     *                             every this many ms while its piece count changes (0 = not followed)
+     * @param followCapMillis      the longest follow
+     * @param torrents             info hash hex → the monitored torrent, or null when not monitored
+     * @param torrentByReq2        HASH('req2', info hash) → that monitored info hash, or null: how an MSE peer names its
+     *                             torrent (without it, every MSE connection is refused as UNKNOWN_TORRENT)
+     * @param onResult             called once per evaluated session (after the peer's full handshake), on an event-loop thread
+     * @param onSnapshot           called with each intermediate result of a followed session, on an event-loop thread
      */
     public IncomingListener(EvaluatorConfig config, EvaluatorStats stats, InetSocketAddress bind, int maxConnections,
-                            int maxPerAddress, Function<String, TorrentInfo> torrents,
-                            Function<byte[], byte[]> torrentByReq2, BiConsumer<ContactResult, TorrentInfo> onResult) {
+                            int maxPerAddress, long followIntervalMillis, long followCapMillis,
+                            Function<String, TorrentInfo> torrents, Function<byte[], byte[]> torrentByReq2,
+                            BiConsumer<ContactResult, TorrentInfo> onResult,
+                            BiConsumer<ContactResult, TorrentInfo> onSnapshot) {
         this.stats = stats;
         this.torrents = torrents;
         this.torrentByReq2 = torrentByReq2;
         this.onResult = onResult;
+        this.onSnapshot = onSnapshot;
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
         this.baseWiring = SessionWiring.of(config, PeerIds.generate(), new WireCounters());
@@ -103,7 +110,7 @@ public final class IncomingListener implements AutoCloseable {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
-        this.wiring = baseWiring.forIncoming(port());
+        this.wiring = baseWiring.forIncoming(port(), followIntervalMillis, followCapMillis);
     }
 
     /**
@@ -218,6 +225,7 @@ public final class IncomingListener implements AutoCloseable {
                 Session session = new Session(target, stats::incomingSessionEnded);
                 if (ctx.channel() instanceof UtpChannel) session.transport = Transport.UTP;
                 session.encryption = encryption;
+                session.snapshots = r -> onSnapshot.accept(r, t);
                 session.future().thenAccept(r -> {
                     // a peer that never completed its handshake gave no identity: nothing to observe
                     if (r.peerId() == null) stats.countIncomingRefusal(Refusal.NO_HANDSHAKE);

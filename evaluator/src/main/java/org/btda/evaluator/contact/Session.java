@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import org.btda.events.Encryption;
 import org.btda.events.FailureReason;
@@ -39,6 +40,12 @@ final class Session {
     int messages;
     long observedAtMillis = startedAtMillis;
     private long lastEventNanos = startedAtNanos;
+    /** Last time the piece count changed (or the start): a followed peer without news for a while is let go. */
+    long lastPieceChangeNanos = startedAtNanos;
+    /** Piece count of the last snapshot, -1 before the first: a snapshot is published only when it says something new. */
+    int snapshotPieces = -1;
+    /** Receives the intermediate results of a followed incoming session; null for every other session. */
+    Consumer<ContactResult> snapshots;
     private long longestGapNanos;
     final List<InetSocketAddress> pexPeers = new ArrayList<>();
     /** PEX endpoints flagged 0x01 ("prefers encryption"), a hint for later contacts; bounded like pexPeers. */
@@ -59,6 +66,17 @@ final class Session {
         this.onFinish = onFinish;
     }
 
+    private ContactResult result() {
+        long sessionMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
+        boolean ok = failure == null;
+        return new ContactResult(target, failure, failureDetail,
+                ok && pieces.known() ? pieces.count() : null,
+                startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
+                peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize,
+                extMessages, messages,
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), transport, encryption);
+    }
+
     CompletableFuture<ContactResult> future() {
         return result;
     }
@@ -72,6 +90,17 @@ final class Session {
 
     void piecesChanged() {
         observedAtMillis = System.currentTimeMillis();
+        lastPieceChangeNanos = System.nanoTime();
+    }
+
+    /**
+     * A followed session's intermediate result, as if it ended now: published when the piece count changed since the
+     * last one, so a peer downloading on one long connection is observed below and then above the threshold.
+     */
+    void snapshot() {
+        if (finished || snapshots == null || failure != null || !pieces.known() || pieces.count() == snapshotPieces) return;
+        snapshotPieces = pieces.count();
+        snapshots.accept(result());
     }
 
     /** Records the first failure only: later ones are consequences (e.g. the reset after a violation). */
@@ -89,13 +118,7 @@ final class Session {
     void finish() {
         if (finished) return;
         finished = true;
-        long sessionMillis = (System.nanoTime() - startedAtNanos) / 1_000_000;
-        boolean ok = failure == null;
-        ContactResult r = new ContactResult(target, failure, failureDetail,
-                ok && pieces.known() ? pieces.count() : null,
-                startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
-                peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize, extMessages, messages,
-                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), transport, encryption);
+        ContactResult r = result();
         onFinish.run();
         result.complete(r);
     }

@@ -24,6 +24,12 @@ import org.btda.protocol.wire.PexMessage;
  * {@link org.btda.protocol.pieces.PieceSet}, until the peer is quiet for the quiet timeout (the
  * {@link io.netty.handler.timeout.IdleStateHandler} in front of us sees decoded messages, so each message resets it), the
  * message budget is spent or the session cap is hit. Never sends request or piece.
+ *
+ * <p>An incoming peer that gives no BEP 10 listen port cannot be dialled back, so its own connection is the only way to
+ * see it finish: it is <em>followed</em> (when the wiring says so). The quiet timeout, the message budget and the
+ * session cap then give way to the follow rules: a snapshot result every follow interval when the piece count changed,
+ * and the end when the peer has every piece, has had no new piece for a whole interval, hangs up, or the follow cap is
+ * reached.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
@@ -35,6 +41,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Accepted connection: installed after the peer's first 48 bytes named our torrent, on an active channel. */
     private final boolean incoming;
     private ScheduledFuture<?> capTimer;
+    private ScheduledFuture<?> followTimer;
 
     SessionHandler(Session session, SessionWiring wiring) {
         this(session, wiring, false);
@@ -59,7 +66,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx) {
-        capTimer = ctx.executor().schedule(() -> endByUs(ctx), wiring.sessionCapMillis(), TimeUnit.MILLISECONDS);
+        capTimer = ctx.executor().schedule(() -> capReached(ctx), wiring.sessionCapMillis(), TimeUnit.MILLISECONDS);
+        if (incoming && wiring.follows()) {
+            followTimer = ctx.executor().scheduleAtFixedRate(() -> followTick(ctx), wiring.followIntervalMillis(),
+                    wiring.followIntervalMillis(), TimeUnit.MILLISECONDS);
+        }
         ctx.writeAndFlush(Handshake.of(session.target.infoHash(), wiring.peerId(), true, true, false))
                 .addListener(f -> {
                     if (!f.isSuccess()) exceptionCaught(ctx, f.cause());
@@ -76,7 +87,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof PeerMessage m) {
                 session.messages++;
                 onMessage(m);
-                if (session.messages >= wiring.maxMessages()) endByUs(ctx);
+                if (following()) {
+                    if (session.pieces.known() && session.pieces.count() == session.target.totalPieces()) endByUs(ctx);
+                } else if (session.messages >= wiring.maxMessages()) {
+                    endByUs(ctx);
+                }
             }
         } catch (PieceAccountingException e) {
             failAndClose(ctx, FailureClassifier.sessionFailure(e), e.getMessage());
@@ -136,9 +151,39 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.extMessages = new HashMap<>(e.extensions());
     }
 
+    /**
+     * Whether this session follows its peer: an accepted connection, following enabled, the peer's handshake read and
+     * no usable BEP 10 {@code p} (a {@code p} arriving later ends the follow: the peer can then be revisited).
+     */
+    private boolean following() {
+        if (!incoming || !wiring.follows() || !session.handshakeReceived) return false;
+        Integer p = session.extListenPort;
+        return p == null || p <= 0 || p > 65535;
+    }
+
+    private void capReached(ChannelHandlerContext ctx) {
+        long elapsed = (System.nanoTime() - session.startedAtNanos) / 1_000_000;
+        if (following() && elapsed < wiring.followCapMillis()) {
+            capTimer = ctx.executor().schedule(() -> capReached(ctx), wiring.followCapMillis() - elapsed, TimeUnit.MILLISECONDS);
+            return;
+        }
+        endByUs(ctx);
+    }
+
+    private void followTick(ChannelHandlerContext ctx) {
+        if (!following() || session.finished() || session.closingByUs) return;
+        long sinceNews = (System.nanoTime() - session.lastPieceChangeNanos) / 1_000_000;
+        if (sinceNews >= wiring.followIntervalMillis()) {
+            endByUs(ctx); // no new piece for a whole interval: paused, stalled or seeding; the final result says so
+            return;
+        }
+        session.snapshot();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent) {
+            if (following()) return; // quiet between haves is normal for a downloader; the follow tick decides
             endByUs(ctx); // quiet long enough: the normal end of a contact
         } else {
             ctx.fireUserEventTriggered(evt);
@@ -161,6 +206,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (capTimer != null) capTimer.cancel(false);
+        if (followTimer != null) followTimer.cancel(false);
         if (session.failure == null && !session.closingByUs) {
             // the peer hung up
             if (!session.handshakeReceived) session.fail(FailureReason.NO_HANDSHAKE, CLOSED_BEFORE_HANDSHAKE);

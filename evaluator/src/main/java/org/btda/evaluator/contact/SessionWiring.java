@@ -18,7 +18,7 @@ import org.btda.protocol.wire.WireCounters;
 /** What every session of one engine shares: our identity, limits and codec counters. Immutable. */
 record SessionWiring(byte[] peerId, long quietMillis, long sessionCapMillis, int maxMessages, PeerWireLimits limits,
                      WireCounters counters, ExtendedHandshake extendedHandshake, MseCounters mseCounters,
-                     SecureRandom random) {
+                     SecureRandom random, long followIntervalMillis, long followCapMillis) {
 
     /** We assign ut_pex only: btda neither serves nor fetches metadata here. */
     static final ExtensionIds EXTENSION_IDS = new ExtensionIds(1, 0);
@@ -26,13 +26,21 @@ record SessionWiring(byte[] peerId, long quietMillis, long sessionCapMillis, int
     static SessionWiring of(EvaluatorConfig cfg, byte[] peerId, WireCounters counters) {
         return new SessionWiring(peerId, cfg.quietTimeout().toMillis(), cfg.sessionCap().toMillis(), cfg.maxMessages(),
                 PeerWireLimits.DEFAULT.withMaxFrameLength(cfg.maxFrameBytes()), counters, OutgoingMessages.EXTENDED_HANDSHAKE,
-                new MseCounters(cfg.mseMaxHandshakes()), new SecureRandom());
+                new MseCounters(cfg.mseMaxHandshakes()), new SecureRandom(), 0, 0);
     }
 
-    /** The same limits for accepted connections, announcing our listening port (BEP 10 p). */
-    SessionWiring forIncoming(int listenPort) {
+    /**
+     * The same limits for accepted connections, announcing our listening port (BEP 10 p); a peer that sends no
+     * {@code p} of its own is followed on its connection (snapshots every {@code followIntervalMillis}, at most
+     * {@code followCapMillis}; 0 = not followed).
+     */
+    SessionWiring forIncoming(int listenPort, long followIntervalMillis, long followCapMillis) {
         return new SessionWiring(peerId, quietMillis, sessionCapMillis, maxMessages, limits, counters,
-                OutgoingMessages.extendedHandshake(listenPort), mseCounters, random);
+                OutgoingMessages.extendedHandshake(listenPort), mseCounters, random, followIntervalMillis, followCapMillis);
+    }
+
+    boolean follows() {
+        return followCapMillis > 0 && followIntervalMillis > 0;
     }
 
     /** Side A of an MSE handshake for {@code infoHash}: RC4 only, so an encrypted contact is really encrypted. */

@@ -27,7 +27,8 @@ public final class EvaluatorProcess {
                 .with("kafka.bootstrap-servers", bootstrap)
                 .with("kafka.topic-prefix", prefix)
                 .with("security.secret-file", secret.toString())
-                .with("evaluator.max-sessions", String.valueOf(maxSessions));
+                .with("evaluator.max-sessions", String.valueOf(maxSessions))
+                .with("listen.enabled", "false"); // the benchmark measures dialled contacts
         EvaluatorService svc = new EvaluatorService(EvaluatorServiceConfig.from(settings));
         svc.start();
         EvaluatorStats s = svc.stats();

@@ -82,6 +82,23 @@ class ContactEngineTest {
     }
 
     @Test
+    void ourOwnListenEndpointIsNeverDialledWhoeverAskedForIt() throws Exception {
+        try (FakePeer us = new FakePeer(c -> { })) {
+            ContactEngine guarded = new ContactEngine(EvaluatorConfig.defaults(), stats, a -> false,
+                    a -> a.getPort() == us.address().getPort() && a.getAddress().isLoopbackAddress());
+            try {
+                ContactResult r = guarded.contact(new ContactTarget(INFO_HASH, us.address(), PIECES)).get(20, TimeUnit.SECONDS);
+                assertThat(r.failure()).isEqualTo(FailureReason.DO_NOT_CONTACT);
+                assertThat(r.failureDetail()).contains("own listen endpoint");
+                assertThat(stats.selfSkippedTotal()).isEqualTo(1);
+                assertThat(us.accepted.get()).as("no connection was made").isZero();
+            } finally {
+                guarded.close();
+            }
+        }
+    }
+
+    @Test
     void honestPeerYieldsPiecesClientAndExtensionFieldsAndWeSendOnlyHandshakeExtHandshakeHaveNone() throws Exception {
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         // the script records what we sent until we hang up; the test reads it only once the script is done with it

@@ -123,10 +123,10 @@ class LibtorrentEncryptionTest {
         CompletableFuture<ContactResult> evaluated = new CompletableFuture<>();
         byte[] ih = infoHash;
         try (IncomingListener listener = new IncomingListener(config(EncryptionPolicy.LEARN), stats,
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, 4,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, 4, 0, 0,
                 hex -> hex.equals(HexFormat.of().formatHex(ih)) ? new TorrentInfo(hex, pieces, 16384) : null,
                 req2 -> java.util.Arrays.equals(req2, MseKeys.req2(ih)) ? ih : null,
-                (r, t) -> evaluated.complete(r))) {
+                (r, t) -> evaluated.complete(r), (r, t) -> { })) {
             peerIn.println("CONNECT " + listener.port());
             assertThat(peerOut.readLine()).isEqualTo("OK");
             ContactResult r = evaluated.get(60, TimeUnit.SECONDS);

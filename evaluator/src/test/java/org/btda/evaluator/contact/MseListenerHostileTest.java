@@ -34,10 +34,10 @@ class MseListenerHostileTest {
     void start() {
         stats = new EvaluatorStats();
         listener = new IncomingListener(EvaluatorConfig.defaults(), stats,
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, 16,
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16, 16, 0, 0,
                 hex -> hex.equals(HexFormat.of().formatHex(INFO_HASH)) ? new TorrentInfo(hex, 10, 16384) : null,
                 req2 -> Arrays.equals(req2, MseKeys.req2(INFO_HASH)) ? INFO_HASH : null,
-                (r, t) -> { });
+                (r, t) -> { }, (r, t) -> { });
     }
 
     @AfterEach

@@ -1,6 +1,7 @@
 package org.btda.harvester.tracker;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,14 +35,26 @@ public final class HttpTrackerClient implements TrackerClient {
     private final HttpClient http;
     private final Duration timeout;
     private final int maxResponseBytes;
+    /** Local address requests leave from (btda's listen address), or null for the system's choice. */
+    private final InetAddress source;
 
     public HttpTrackerClient(Duration timeout) {
-        this(timeout, MAX_RESPONSE_BYTES);
+        this(timeout, MAX_RESPONSE_BYTES, null);
+    }
+
+    /** @param source local address announces and scrapes leave from (null = the system's choice) */
+    public HttpTrackerClient(Duration timeout, InetAddress source) {
+        this(timeout, MAX_RESPONSE_BYTES, source);
     }
 
     public HttpTrackerClient(Duration timeout, int maxResponseBytes) {
+        this(timeout, maxResponseBytes, null);
+    }
+
+    public HttpTrackerClient(Duration timeout, int maxResponseBytes, InetAddress source) {
         this.timeout = timeout;
         this.maxResponseBytes = maxResponseBytes;
+        this.source = source;
         this.executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "http-tracker");
             t.setDaemon(true);
@@ -100,6 +113,19 @@ public final class HttpTrackerClient implements TrackerClient {
     }
 
     private CompletableFuture<byte[]> get(URI uri) {
+        if (source != null) {
+            CompletableFuture<byte[]> bound = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return BoundHttpGet.get(uri, source, timeout.toMillis(), maxResponseBytes, USER_AGENT);
+                } catch (IOException e) {
+                    throw new CompletionException(e);
+                }
+            }, executor);
+            return bound.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).handle((body, err) -> {
+                if (err != null) throw translate(err);
+                return body;
+            });
+        }
         HttpRequest req;
         try {
             req = HttpRequest.newBuilder(uri).timeout(timeout).header("User-Agent", USER_AGENT).GET().build();

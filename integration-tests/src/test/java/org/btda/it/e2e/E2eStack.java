@@ -28,9 +28,14 @@ final class E2eStack implements AutoCloseable {
     private LocalStack stack;
 
     E2eStack(Path runDir, Path torrentFile) throws IOException {
+        this(runDir, torrentFile, CONFIG_RESOURCE);
+    }
+
+    /** With another configuration resource (one --config file per scenario). */
+    E2eStack(Path runDir, Path torrentFile, String configResource) throws IOException {
         this.runDir = Files.createDirectories(runDir);
-        Path config = runDir.resolve("btda-e2e.properties");
-        try (InputStream in = E2eStack.class.getResourceAsStream(CONFIG_RESOURCE)) {
+        Path config = runDir.resolve(Path.of(configResource).getFileName().toString());
+        try (InputStream in = E2eStack.class.getResourceAsStream(configResource)) {
             Files.copy(in, config, StandardCopyOption.REPLACE_EXISTING);
         }
         Path torrents = Files.createDirectories(runDir.resolve("torrents"));
@@ -48,6 +53,7 @@ final class E2eStack implements AutoCloseable {
             throw new IllegalStateException("already running");
         }
         ensureLocalAddress(settings.get(Settings.EVALUATOR_BIND_ADDRESS));
+        ensureLocalAddress(settings.get(Settings.LISTEN_ADDRESS));
         stack = LocalStack.start(settings, Map.of("BTDA_HOME", repoRoot().toString()));
     }
 

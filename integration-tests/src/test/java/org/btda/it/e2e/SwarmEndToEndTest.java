@@ -271,8 +271,9 @@ class SwarmEndToEndTest {
         timings.put("confirmed downloads complete", ms(t0));
 
         List<String> confirmed = new ArrayList<>(column(ch, confirmedSql));
-        // A client that dials btda's listener without a BEP 10 "p" (ctorrent) is, per the data model, a second identity
-        // keyed by its peer id: its confirmed download may appear a second time under that key. Only such peers may.
+        // A client that dials btda's listener without a BEP 10 "p" (ctorrent) is keyed by the port btda reached it at
+        // once btda has; only before that is it a second identity keyed by its peer id (data model), which could carry a
+        // crossing seen on that connection alone. Only such peers may appear a second time.
         Set<String> byPeerId = incomingPeerIdKeys(ch);
         List<String> confirmedByPeerId = confirmed.stream().filter(byPeerId::contains).toList();
         LOG.info("confirmed downloads of incoming peers keyed by peer id (no BEP 10 p): {}", confirmedByPeerId);
@@ -518,7 +519,7 @@ class SwarmEndToEndTest {
         assertThat(leaks).as("peer addresses in result or state topics").isEmpty();
     }
 
-    // ---- 4. passive mode -----------------------------------------------------------------------------------------------
+    // ---- 4. listening (on by default) ------------------------------------------------------------------------------
 
     @Test
     @Order(8)

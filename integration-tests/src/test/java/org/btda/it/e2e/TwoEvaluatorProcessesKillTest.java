@@ -105,7 +105,9 @@ class TwoEvaluatorProcessesKillTest {
                 "--set", "evaluator.session-cap=5s",
                 "--set", "evaluator.max-sessions=6",
                 "--set", "dns.enabled=false",
-                "--set", "stats.interval=2s");
+                "--set", "stats.interval=2s",
+                // two processes on one machine: they would both listen on listen.port; this test is about dialling
+                "--set", "listen.enabled=false");
         Process a = startEvaluator("evaluator-a", common);
         Process b = startEvaluator("evaluator-b", common);
 

@@ -42,7 +42,7 @@ public final class Swarm implements AutoCloseable {
     private final SwarmOptions options;
     private final List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
     private final List<SwarmTracker> trackers = new ArrayList<>();
-    private final List<ClientPeer> peers = new ArrayList<>();
+    private final List<ClientPeer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, Instant> completedAt = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -51,6 +51,8 @@ public final class Swarm implements AutoCloseable {
         return t;
     });
     private SwarmTorrent torrent;
+    /** The torrent with bittorrent-tracker first (for clients that announce to one tracker only). */
+    private SwarmTorrent btFirst;
     private Instant leechersStartedAt;
     private volatile Double halfFrozenAt;
 
@@ -103,30 +105,12 @@ public final class Swarm implements AutoCloseable {
         startPeer(seeder, torrent, List.of(ot, bt));
         Waits.until(Duration.ofSeconds(60), "seeder verified", () -> seeder.progress() >= 1.0);
 
+        this.btFirst = btFirst;
         leechersStartedAt = Instant.now();
         int subnet = 2;
         for (SwarmOptions.Implementation impl : options.leechers()) {
             String name = "leecher-" + impl.name().toLowerCase(java.util.Locale.ROOT);
-            InetSocketAddress addr = peer("198.18." + subnet++ + ".2");
-            long limit = options.leecherLimitBytesPerSecond();
-            Path dir = workDir.resolve(name);
-            ClientPeer client = switch (impl) {
-                // Transmission's limit unit is 1000 B/s: round to what it really enforces.
-                case TRANSMISSION -> new TransmissionPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1000 * 1000, dir,
-                        dir.resolve("downloads"), TransmissionPeer.ENCRYPTION_REQUIRED);
-                case QBITTORRENT -> new QbittorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
-                case ARIA2 -> new Aria2Peer(name, SwarmPeer.Role.LEECHER, addr, limit, dir, 6800);
-                case RTORRENT -> new RtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
-                case CTORRENT -> new CtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit / 1024 * 1024, dir);
-                case LIBTORRENT -> new LibtorrentPeer(name, SwarmPeer.Role.LEECHER, addr, limit, dir);
-                case LIBTORRENT_UTP -> new LibtorrentUtpPeer(name, SwarmPeer.Role.LEECHER, addr, limit, dir);
-            };
-            // Transmission and qBittorrent announce to every tier; the others stop at the first tracker that answers.
-            switch (impl) {
-                case TRANSMISSION, QBITTORRENT, LIBTORRENT, LIBTORRENT_UTP -> startPeer(client, torrent, List.of(ot, bt));
-                case ARIA2 -> startPeer(client, torrent, List.of(ot));
-                case RTORRENT, CTORRENT -> startPeer(client, btFirst, List.of(bt));
-            }
+            startLeecher(impl, name, SwarmPeer.Role.LEECHER, peer("198.18." + subnet++ + ".2"));
         }
         if (options.stopAtHalf()) {
             Path dir = workDir.resolve("half-leecher-transmission");
@@ -137,6 +121,54 @@ public final class Swarm implements AutoCloseable {
         sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         Files.writeString(workDir.resolve("swarm.txt"), describe());
         LOG.info("swarm started:\n{}", describe());
+    }
+
+    private ClientPeer startLeecher(SwarmOptions.Implementation impl, String name, SwarmPeer.Role role, InetSocketAddress addr)
+            throws IOException, InterruptedException {
+        SwarmTracker ot = trackers.get(0);
+        SwarmTracker bt = trackers.get(1);
+        long limit = options.leecherLimitBytesPerSecond();
+        Path dir = workDir.resolve(name);
+        ClientPeer client = switch (impl) {
+            // Transmission's limit unit is 1000 B/s: round to what it really enforces.
+            case TRANSMISSION -> new TransmissionPeer(name, role, addr, limit / 1000 * 1000, dir, dir.resolve("downloads"),
+                    TransmissionPeer.ENCRYPTION_REQUIRED);
+            case QBITTORRENT -> new QbittorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
+            case ARIA2 -> new Aria2Peer(name, role, addr, limit, dir, 6800);
+            case RTORRENT -> new RtorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
+            case CTORRENT -> new CtorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
+            case LIBTORRENT -> new LibtorrentPeer(name, role, addr, limit, dir);
+            case LIBTORRENT_UTP -> new LibtorrentUtpPeer(name, role, addr, limit, dir);
+        };
+        // Transmission and qBittorrent announce to every tier; the others stop at the first tracker that answers.
+        switch (impl) {
+            case TRANSMISSION, QBITTORRENT, LIBTORRENT, LIBTORRENT_UTP -> startPeer(client, torrent, List.of(ot, bt));
+            case ARIA2 -> startPeer(client, torrent, List.of(ot));
+            case RTORRENT, CTORRENT -> startPeer(client, btFirst, List.of(bt));
+        }
+        return client;
+    }
+
+    /**
+     * Starts one more leecher now, on its own address 198.18.{@code subnet}.2 (subnets 10 and up are free), at the
+     * swarm's rate limit; its progress is sampled like every client's ({@link #completedAt}).
+     */
+    public synchronized SwarmPeer startLateLeecher(SwarmOptions.Implementation impl, String name, int subnet)
+            throws IOException, InterruptedException {
+        if (subnet < 10 || subnet > 250) {
+            throw new IllegalArgumentException("late leechers live on subnets 10..250, not " + subnet);
+        }
+        InetSocketAddress addr = peer("198.18." + subnet + ".2");
+        Namespace.ensureAddresses(List.of(addr.getAddress()));
+        ClientPeer c = startLeecher(impl, name, SwarmPeer.Role.LATE_LEECHER, addr);
+        Files.writeString(workDir.resolve("swarm.txt"), describe());
+        LOG.info("late leecher started: {}", c);
+        return c;
+    }
+
+    /** When the client reported 100 % (to the sampling period), if it did. */
+    public Optional<Instant> completedAt(String peerName) {
+        return Optional.ofNullable(completedAt.get(peerName));
     }
 
     private void startPeer(ClientPeer p, SwarmTorrent metainfo, List<SwarmTracker> announcesTo)

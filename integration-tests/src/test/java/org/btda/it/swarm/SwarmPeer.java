@@ -6,7 +6,8 @@ import java.nio.file.Path;
 
 /** One BitTorrent client of the swarm, as later tests see it. */
 public interface SwarmPeer {
-    enum Role { SEEDER, LEECHER, HALF_LEECHER }
+    /** LATE_LEECHER: started by a test after the swarm was up ({@link Swarm#startLateLeecher}). */
+    enum Role { SEEDER, LEECHER, HALF_LEECHER, LATE_LEECHER }
 
     /** Unique name in this swarm, also the log/work sub-directory, e.g. "leecher-qbittorrent". */
     String name();

@@ -42,6 +42,25 @@ public final class LocalStack implements AutoCloseable {
     static final int PREFERRED_CLICKHOUSE_HTTP = 8123;
     static final int PREFERRED_CLICKHOUSE_TCP = 9000;
 
+    /**
+     * listen.port 0 means "any free port", but the harvester announces the port the evaluator listens on, and both read
+     * the one setting: the free port is chosen here, once, and handed to both (a small race until the evaluator binds).
+     */
+    static Settings fixListenPort(Settings s) {
+        boolean listening = s.get(Settings.LISTEN_ENABLED);
+        if (!listening || s.get(Settings.LISTEN_PORT) != 0) return s;
+        String address = s.get(Settings.LISTEN_ADDRESS);
+        try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+            socket.bind(address.isBlank() ? new java.net.InetSocketAddress(0)
+                    : new java.net.InetSocketAddress(org.btda.common.net.Networks.parseLiteral(address), 0));
+            int port = socket.getLocalPort();
+            LOG.info("listen.port 0: listening on and announcing port {}", port);
+            return s.with(Settings.LISTEN_PORT, port);
+        } catch (IOException e) {
+            throw new UncheckedIOException("no free listen port on " + (address.isBlank() ? "any address" : address), e);
+        }
+    }
+
     /** Broker and ClickHouse: stopped after the services, the run record and the exit summary. */
     private final Lifecycle lifecycle = new Lifecycle();
     private final Lifecycle services = new Lifecycle();
@@ -144,6 +163,7 @@ public final class LocalStack implements AutoCloseable {
             settings = settings.with(Settings.CLICKHOUSE_URL, ch.jdbcUrl());
         }
         Hooks.applyMigrations(settings, settings.get(Settings.CLICKHOUSE_URL));
+        settings = fixListenPort(settings);
 
         for (ServiceCatalog.Kind kind : ServiceCatalog.localOrder()) {
             List<Service> components = ServiceCatalog.create(kind, settings);
