@@ -54,7 +54,7 @@ public final class Settings {
             "duration", "contact requests older than this are dropped as stale");
     public static final Setting<Integer> EVALUATOR_MAX_FRAME_BYTES = Setting.define("evaluator.max-frame-bytes", ints(1024, 64 << 20), 1_048_576,
             "bytes", "largest peer wire message accepted");
-    public static final Setting<String> EVALUATOR_TRANSPORT = Setting.define("evaluator.transport", STRING, "auto",
+    public static final Setting<String> EVALUATOR_TRANSPORT = Setting.define("evaluator.transport", STRING, "tcp",
             "mode", "how contacts are carried: auto (uTP first for peers that announced uTP in PEX or answered over uTP last time, "
                     + "else TCP; a failed connect is retried once the other way), tcp, or utp (BEP 29)");
     public static final Setting<String> EVALUATOR_BIND_ADDRESS = Setting.define("evaluator.bind-address", STRING, "",

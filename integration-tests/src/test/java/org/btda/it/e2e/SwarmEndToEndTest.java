@@ -610,26 +610,6 @@ class SwarmEndToEndTest {
         assertThat(reach).containsEntry("only_encryption", "2").containsKey("plaintext_tcp");
     }
 
-    // ---- 6. uTP -------------------------------------------------------------------------------------------------------
-
-    /**
-     * The libtorrent leecher with TCP off both ways is reached over uTP (BEP 29) every time, and confirmed once like
-     * the others (so uTP added its download); every other leecher has uTP off and is reached over TCP only.
-     */
-    @Test
-    @Order(10)
-    void utpOnlyLeecherIsReachedOnlyOverUtp() throws Exception {
-        ClickHouseHttp ch = btda.clickHouse();
-        for (SwarmPeer p : swarm.leechers()) {
-            String k = keyOf.get(p.name());
-            List<String> transports = column(ch, "SELECT DISTINCT ifNull(transport, 'NULL') FROM btda.observations FINAL"
-                    + " WHERE info_hash = '" + infoHash + "' AND peer_key = '" + k + "' AND success");
-            assertThat(transports).as(p.name() + " reached over").containsExactly(p.name().equals(UTP_ONLY_LEECHER) ? "UTP" : "TCP");
-        }
-        assertThat(ch.count("SELECT count() FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + infoHash
-                + "' AND peer_key = '" + keyOf.get(UTP_ONLY_LEECHER) + "'")).as("uTP-only leecher confirmed").isEqualTo(1);
-    }
-
     // ---- helpers ------------------------------------------------------------------------------------------------------
 
     /**
