@@ -10,7 +10,8 @@
 #                                     < 5 min): rows/s from pre-produced topics, then latency at a fixed rate
 #                                     (-Dbench.sink.* to resize)
 # Environment: HEAP (4g) BTDA_TARGET (target-sbench) JFR (set to a file path to record a flight recording)
-#              JAVA_OPTS (extra, e.g. -Dbench.peers=200000 -Dbench.throughput-seconds=30 -Dbench.latency-seconds=0)
+#              JAVA_OPTS (extra, e.g. -Dbench.peers=200000 -Dbench.throughput-seconds=30 -Dbench.latency-seconds=0;
+#              -Dbench.files=1000 makes every torrent a 1,000-file torrent whose observations carry per-file counts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

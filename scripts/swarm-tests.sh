@@ -43,6 +43,8 @@ ip netns add "$NS"
 ip -n "$NS" link set lo up
 # Trackers on 198.18.0.2/.3, seeder 198.18.1.2, leechers 198.18.2.2 .. 198.18.9.2 (the fixture adds any missing ones).
 for a in 198.18.0.2 198.18.0.3 198.18.{1..9}.2; do ip -n "$NS" addr add "$a/32" dev lo; done
+# The IPv6-only swarm (Ipv6SwarmEndToEndTest) adds its fd00:198:18::/48 addresses to lo itself; IPv6 must be on there.
+ip netns exec "$NS" sysctl -qw net.ipv6.conf.lo.disable_ipv6=0
 
 echo "namespace $NS; swarm logs under integration-tests/$TARGET/swarm/run-*/ (progress.log, swarm.txt, one dir per process)"
 rc=0

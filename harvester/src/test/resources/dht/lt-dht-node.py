@@ -2,7 +2,10 @@
 # A libtorrent DHT node for btda's private-DHT interop tests. It is bootstrapped ONLY to the nodes given on the
 # command line (loopback addresses of the test's own nodes); LSD, UPnP and NAT-PMP are off, and the loopback /
 # same-IP restrictions that would make it refuse a loopback DHT are lifted.
-#   /usr/bin/python3 lt-dht-node.py <listen ip> <bootstrap host:port,host:port,...>
+#   /usr/bin/python3 lt-dht-node.py <listen ip> <bootstrap host:port,host:port,...> [<node host:port,...>]
+# An IPv6 listen ip (::1) makes it an IPv6 DHT node (BEP 32); IPv6 addresses are written [address]:port. Bootstrap
+# nodes are routers, which libtorrent never puts in its routing table; the optional node list is added as ordinary
+# contacts instead (a DHT of two nodes needs that).
 # stdout: "ready <port> <routing table size>", then one line per command result.
 # stdin:  "seed <dir>" -> "seeding <info hash hex>" (a new 1 MB torrent seeded with DHT on, so libtorrent itself
 #         announces it); "get_peers <hex>" -> "peers <host:port> ..." (waits up to 20 s for
@@ -11,8 +14,9 @@ import os, sys, time
 import libtorrent as lt
 
 ip, boot = sys.argv[1], sys.argv[2]
+contacts = [n for n in (sys.argv[3] if len(sys.argv) > 3 else '').split(',') if n]
 ses = lt.session({
-    'listen_interfaces': ip + ':0',
+    'listen_interfaces': ('[%s]:0' if ':' in ip else '%s:0') % ip,
     'enable_dht': True, 'enable_lsd': False, 'enable_upnp': False, 'enable_natpmp': False,
     'dht_bootstrap_nodes': boot,
     'dht_restrict_routing_ips': False, 'dht_restrict_search_ips': False,
@@ -40,9 +44,17 @@ def node_count():
     return sum(b['num_nodes'] for b in r.routing_table) if r else -1
 
 
+def add_contacts():
+    for node in contacts:
+        host, _, port = node.rpartition(':')
+        ses.add_dht_node((host.strip('[]'), int(port)))
+
+
+# A contact added before the DHT socket is up is dropped: add them again until the table holds a node.
 deadline = time.time() + 20
 while time.time() < deadline and node_count() < 1:
-    pass
+    add_contacts()
+    time.sleep(0.5)
 print('ready', ses.listen_port(), node_count(), flush=True)
 
 for line in sys.stdin:

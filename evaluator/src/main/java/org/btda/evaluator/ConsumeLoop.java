@@ -1,5 +1,7 @@
 package org.btda.evaluator;
 
+import java.util.function.Function;
+import org.btda.protocol.pieces.FilePieces;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -58,6 +60,7 @@ final class ConsumeLoop {
     private final BooleanSupplier running;
     private final AvroSerde<ContactRequest> requestSerde = AvroSerde.of(ContactRequest.class);
     private final Thread thread;
+    private volatile Function<String, FilePieces> layouts = infoHash -> null;
     private volatile boolean draining;
     private volatile Throwable failure;
 
@@ -163,7 +166,7 @@ final class ConsumeLoop {
         ContactTarget target;
         try {
             req = requestSerde.deserialize(rec.topic(), rec.value());
-            target = target(req);
+            target = target(req, layouts.apply(req.getInfoHash()));
         } catch (RuntimeException e) {
             // an undecodable request cannot be answered (no id to echo): skip it, but do not block the partition
             log.warn("skipping undecodable contact request at {}@{}: {}", tp, rec.offset(), e.toString());
@@ -182,14 +185,24 @@ final class ConsumeLoop {
         publisher.whenDone(result, tp, rec.offset(), rec.key(), req);
     }
 
+    /** Where the file layouts of multi-file torrents come from (the torrent catalog); set before {@link #start}. */
+    void layouts(Function<String, FilePieces> layouts) {
+        this.layouts = layouts;
+    }
+
     static ContactTarget target(ContactRequest req) {
+        return target(req, null);
+    }
+
+    static ContactTarget target(ContactRequest req, FilePieces files) {
         byte[] infoHash = HexFormat.of().parseHex(req.getInfoHash());
         ByteBuffer a = req.getEndpoint().getAddress().duplicate();
         byte[] addr = new byte[a.remaining()];
         a.get(addr);
         try {
             InetAddress address = InetAddress.getByAddress(addr); // raw bytes: no DNS
-            return new ContactTarget(infoHash, new InetSocketAddress(address, req.getEndpoint().getPort()), req.getTotalPieces());
+            return new ContactTarget(infoHash, new InetSocketAddress(address, req.getEndpoint().getPort()), req.getTotalPieces(),
+                    files);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("endpoint address of " + addr.length + " bytes");
         }

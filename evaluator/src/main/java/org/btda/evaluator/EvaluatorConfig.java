@@ -25,10 +25,12 @@ import org.btda.evaluator.contact.EncryptionPolicy;
  * @param ioThreads        Netty event-loop threads (evaluator.io-threads, 0 = Netty default)
  * @param encryption       MSE/PE policy of outgoing contacts (evaluator.encryption)
  * @param mseMaxHandshakes MSE handshakes in progress at once (evaluator.mse-max-handshakes)
+ * @param pieceGrace       a session ends this long after the piece count became known (evaluator.piece-grace)
  */
 public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration quietTimeout, Duration sessionCap,
                               int maxMessages, int maxFrameBytes, InetAddress bindAddress, Duration staleAfter,
-                              String instanceId, int ioThreads, EncryptionPolicy encryption, int mseMaxHandshakes) {
+                              String instanceId, int ioThreads, EncryptionPolicy encryption, int mseMaxHandshakes,
+                              Duration pieceGrace) {
 
     public EvaluatorConfig {
         if (maxSessions < 1) throw new IllegalArgumentException("evaluator.max-sessions must be >= 1");
@@ -41,6 +43,8 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
         Objects.requireNonNull(instanceId);
         Objects.requireNonNull(encryption);
         if (mseMaxHandshakes < 1) throw new IllegalArgumentException("evaluator.mse-max-handshakes must be >= 1");
+        Objects.requireNonNull(pieceGrace);
+        if (pieceGrace.isNegative()) throw new IllegalArgumentException("evaluator.piece-grace must be >= 0");
     }
 
     /**
@@ -58,7 +62,8 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
                 s.get(Settings.NETWORK_TIMEOUT), s.get(Settings.EVALUATOR_SESSION_CAP), s.get(Settings.EVALUATOR_MAX_MESSAGES),
                 s.get(Settings.EVALUATOR_MAX_FRAME_BYTES), bind == null || bind.isBlank() ? null : Networks.parseLiteral(bind),
                 s.get(Settings.EVALUATOR_STALE_AFTER), instanceId(s.get(Settings.EVALUATOR_INSTANCE_ID)), 0,
-                EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)), s.get(Settings.EVALUATOR_MSE_MAX_HANDSHAKES));
+                EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)), s.get(Settings.EVALUATOR_MSE_MAX_HANDSHAKES),
+                s.get(Settings.EVALUATOR_PIECE_GRACE));
     }
 
     /** evaluator.instance-id when set (stable dashboards across restarts), otherwise random per process. */
@@ -71,38 +76,42 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
     }
 
     public EvaluatorConfig withMaxSessions(int v) {
-        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes);
+        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withTimeouts(Duration connect, Duration quiet, Duration cap) {
-        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes);
+        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withMaxMessages(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withBindAddress(InetAddress v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withStaleAfter(Duration v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, encryption, mseMaxHandshakes);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withInstanceId(String v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, encryption, mseMaxHandshakes);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withIoThreads(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, encryption, mseMaxHandshakes);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, encryption, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withEncryption(EncryptionPolicy v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v, mseMaxHandshakes);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v, mseMaxHandshakes, pieceGrace);
     }
 
     public EvaluatorConfig withMseMaxHandshakes(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, v);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, v, pieceGrace);
+    }
+
+    public EvaluatorConfig withPieceGrace(Duration v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, v);
     }
 }

@@ -12,6 +12,7 @@ import org.btda.common.kafka.Topics;
 import org.btda.common.metrics.Metrics;
 import org.btda.common.metrics.MetricsServer;
 import org.btda.common.net.PeerFilter;
+import org.btda.evaluator.contact.TorrentInfo;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.IncomingListener;
 import org.slf4j.Logger;
@@ -71,14 +72,14 @@ public final class EvaluatorService implements AutoCloseable {
         this.sender = new EventSender(service.kafka(), id, stats, () -> running);
         // the listener is bound first: with listen.port 0 only it knows the port that is "ourselves"
         ObservationPublisher[] publisherRef = new ObservationPublisher[1];
+        // every instance runs the catalog: contact requests carry the piece count, not the file layout
+        this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
         if (service.listener().isPresent()) {
             EvaluatorServiceConfig.Listener l = service.listener().get();
-            this.catalog = new TorrentCatalog(service.kafka(), topics.torrents(), id);
             this.listener = new IncomingListener(config, stats, l.bind(), l.maxConnections(), l.maxPerAddress(),
                     l.follow().interval().toMillis(), l.follow().cap().toMillis(), catalog::get, catalog::infoHashByReq2,
                     (r, t) -> publisherRef[0].incomingEnded(r, t), (r, t) -> publisherRef[0].incomingSnapshot(r, t));
         } else {
-            this.catalog = null;
             this.listener = null;
         }
         int ownPort = listener != null ? listener.port() : service.listenPort();
@@ -96,6 +97,10 @@ public final class EvaluatorService implements AutoCloseable {
         this.loop = new ConsumeLoop(consumer, topics.contacts(), new RebalanceHandler(committer, tracker, waiting, id),
                 waiting, engine, backPressure, committer, statsReporter, publisher, tracker, stats, config.staleAfter(),
                 () -> running, id);
+        loop.layouts(infoHash -> {
+            TorrentInfo t = catalog.get(infoHash);
+            return t == null ? null : t.files();
+        });
 
         this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog,
                 engine.mseCounters());

@@ -111,6 +111,9 @@ public final class ObservationFactory {
             if (e.client() != null && client == null) b.setClient(e.client());
         }
         b.setAddress(storeAddresses ? Networks.format(address) : null);
+        if (r.success() && r.pieces() != null && r.filePieces() != null && r.target().files() != null) {
+            b.setFilePieces(FileRuns.encode(r.target().files(), r.filePieces()));
+        }
         return b;
     }
 

@@ -20,7 +20,9 @@ import org.btda.common.kafka.AvroSerde;
 import org.btda.common.kafka.KafkaClients;
 import org.btda.common.kafka.KafkaConfig;
 import org.btda.evaluator.contact.TorrentInfo;
+import org.btda.events.TorrentFile;
 import org.btda.events.TorrentRegistered;
+import org.btda.protocol.pieces.FilePieces;
 import org.btda.protocol.mse.MseKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +30,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The monitored torrents, learned from the compacted {@code btda.torrents} topic (keyed by info hash): every instance
  * reads all partitions from the beginning without a consumer group, so each passive listener knows every torrent.
- * {@code monitored=false} or a tombstone removes a torrent. Memory is one small entry per monitored torrent.
+ * {@code monitored=false} or a tombstone removes a torrent. Memory is one small entry per monitored torrent, plus 8
+ * bytes per file of a multi-file torrent (its piece layout, for per-file counts). Every instance runs one: contact
+ * requests carry the piece count, not the file layout.
  */
 final class TorrentCatalog implements AutoCloseable {
 
@@ -84,8 +88,8 @@ final class TorrentCatalog implements AutoCloseable {
 
     private void run() {
         try {
-            List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            List<TopicPartition> parts = partitions();
+            if (parts.isEmpty()) return;        // closed before the topic appeared
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
             Map<TopicPartition, Long> end = consumer.endOffsets(parts);
@@ -103,6 +107,30 @@ final class TorrentCatalog implements AutoCloseable {
         } finally {
             consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(Duration.ofSeconds(2)));
         }
+    }
+
+    /**
+     * The topic's partitions, waiting while it does not exist yet (the services create it at start; an evaluator may
+     * come first): empty only when closed meanwhile.
+     */
+    private List<TopicPartition> partitions() {
+        while (running) {
+            try {
+                List<org.apache.kafka.common.PartitionInfo> info = consumer.partitionsFor(topic, Duration.ofSeconds(5));
+                if (info != null && !info.isEmpty()) {
+                    return info.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                // not there yet
+            }
+            try {
+                Thread.sleep(1000);     // polling for the topic to appear, not synchronisation
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
+        return List.of();
     }
 
     private void remove(String infoHashHex) {
@@ -131,12 +159,37 @@ final class TorrentCatalog implements AutoCloseable {
             if (!t.getMonitored() || t.getPieceCount() < 1 || t.getPieceCount() > MAX_PIECES) {
                 remove(t.getInfoHash());
             } else {
-                torrents.put(t.getInfoHash(), new TorrentInfo(t.getInfoHash(), t.getPieceCount(), t.getPieceLength()));
+                torrents.put(t.getInfoHash(), new TorrentInfo(t.getInfoHash(), t.getPieceCount(), t.getPieceLength(),
+                        layout(t)));
                 byReq2.put(req2Hex(t.getInfoHash()), t.getInfoHash());
             }
         } catch (RuntimeException e) {
             log.warn("skipping undecodable torrent record at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(), e.toString());
         }
+    }
+
+    /**
+     * Which pieces belong to which file, for multi-file torrents whose registration lists its files (v2); null
+     * otherwise, or when the list disagrees with the piece count (then only per-file figures are lost).
+     */
+    static FilePieces layout(TorrentRegistered t) {
+        List<TorrentFile> files = t.getFiles();
+        if (files == null || files.size() < 2) return null;
+        long[] lengths = new long[files.size()];
+        boolean[] padding = new boolean[files.size()];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = files.get(i).getSize();
+            padding[i] = files.get(i).getPadding();
+        }
+        try {
+            FilePieces layout = FilePieces.of(t.getPieceLength(), lengths, padding);
+            if (layout.pieceCount() == t.getPieceCount()) return layout;
+            log.warn("torrent {}: its file list makes {} pieces, the registration says {}; no per-file counts",
+                    t.getInfoHash(), layout.pieceCount(), t.getPieceCount());
+        } catch (IllegalArgumentException e) {
+            log.warn("torrent {}: unusable file list ({}); no per-file counts", t.getInfoHash(), e.getMessage());
+        }
+        return null;
     }
 
     @Override

@@ -19,7 +19,8 @@ class EvaluatorConfigTest {
                 .with("evaluator.session-cap", "40s")
                 .with("evaluator.max-messages", "99")
                 .with("evaluator.bind-address", "10.1.2.3")
-                .with("evaluator.stale-after", "2m");
+                .with("evaluator.stale-after", "2m")
+                .with("evaluator.piece-grace", "750ms");
         EvaluatorConfig c = EvaluatorConfig.from(s);
         assertThat(c.maxSessions()).isEqualTo(12000);
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -28,6 +29,7 @@ class EvaluatorConfigTest {
         assertThat(c.maxMessages()).isEqualTo(99);
         assertThat(c.bindAddress().getHostAddress()).isEqualTo("10.1.2.3");
         assertThat(c.staleAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.pieceGrace()).isEqualTo(Duration.ofMillis(750));
         assertThat(EvaluatorConfig.from(Settings.defaults()).bindAddress()).isNull();
         assertThat(EvaluatorConfig.from(s).instanceId()).isNotEqualTo(c.instanceId());
     }
@@ -43,6 +45,7 @@ class EvaluatorConfigTest {
         assertThat(d.maxMessages()).isEqualTo(s.get(Settings.EVALUATOR_MAX_MESSAGES));
         assertThat(d.maxFrameBytes()).isEqualTo(s.get(Settings.EVALUATOR_MAX_FRAME_BYTES));
         assertThat(d.staleAfter()).isEqualTo(s.get(Settings.EVALUATOR_STALE_AFTER));
+        assertThat(d.pieceGrace()).isEqualTo(s.get(Settings.EVALUATOR_PIECE_GRACE));
         assertThat(d.bindAddress()).isNull();
         assertThat(d.ioThreads()).isZero();
         assertThat(d.encryption()).isEqualTo(EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)))

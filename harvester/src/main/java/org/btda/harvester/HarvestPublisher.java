@@ -18,7 +18,9 @@ import org.btda.events.HarvestRequest;
 import org.btda.events.PeerDiscovered;
 import org.btda.events.PeerEndpoint;
 import org.btda.events.PeerSource;
+import org.btda.events.TorrentFile;
 import org.btda.events.TorrentRegistered;
+import org.btda.protocol.metainfo.FileEntry;
 import org.btda.events.TorrentSource;
 import org.btda.harvester.schedule.DhtOutcome;
 import org.btda.harvester.schedule.TrackerOutcome;
@@ -77,11 +79,31 @@ public final class HarvestPublisher {
                 .setOrigin(origin)
                 .setMonitored(monitored)
                 .setEventTime(clock.instant())
+                .setFiles(files(m))
                 .build();
         sink.send(topics.torrents(), m.infoHash().hex(), e);
         if (!monitored) {
             recent.forget(m.infoHash().hex());
         }
+    }
+
+    /** Torrents with more files than this are registered without their file list (no per-file figures for them). */
+    static final int MAX_REGISTERED_FILES = 10_000;
+    /** ... or with more path text than this, so that one registration stays far below Kafka's message size. */
+    static final int MAX_REGISTERED_PATH_CHARS = 512 * 1024;
+
+    /** The metainfo's file list, in its order (a file's index there is its index everywhere), or empty when too big. */
+    static List<TorrentFile> files(Metainfo m) {
+        if (m.files().size() > MAX_REGISTERED_FILES) return List.of();
+        List<TorrentFile> out = new ArrayList<>(m.files().size());
+        long chars = 0;
+        for (FileEntry f : m.files()) {
+            String path = String.join("/", f.path());
+            chars += path.length();
+            if (chars > MAX_REGISTERED_PATH_CHARS) return List.of();
+            out.add(new TorrentFile(path, f.length(), f.padding()));
+        }
+        return out;
     }
 
     /** Publishes one announce or scrape; returns the peers accepted (published) from an announce. */

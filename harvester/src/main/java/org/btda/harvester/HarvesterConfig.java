@@ -2,6 +2,7 @@ package org.btda.harvester;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,8 +93,9 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
     }
 
     /**
-     * The dht.* settings. Bootstrap names are resolved here, so only when dht.enabled; names that do not resolve are
-     * skipped (the routing table saved under state.dir may still bring the node up).
+     * The dht.* settings. Bootstrap names are resolved here, so only when dht.enabled, to every address they have: a
+     * router with an IPv6 address bootstraps the IPv6 routing table too (BEP 32). Names that do not resolve are skipped
+     * (the routing table saved under state.dir may still bring the node up).
      */
     public static DhtConfig dhtConfig(Settings s) {
         String host = s.get(Settings.DHT_BIND_ADDRESS);
@@ -108,9 +110,13 @@ public record HarvesterConfig(KafkaConfig kafka, Path torrentsDir, Duration scan
             if (colon <= 0) {
                 throw new IllegalArgumentException("dht.bootstrap entry is not host:port: " + hp);
             }
-            InetSocketAddress a = new InetSocketAddress(hp.substring(0, colon), Integer.parseInt(hp.substring(colon + 1)));
-            if (!a.isUnresolved()) {
-                boot.add(a);
+            int port = Integer.parseInt(hp.substring(colon + 1));
+            try {
+                for (InetAddress a : InetAddress.getAllByName(hp.substring(0, colon))) {
+                    boot.add(new InetSocketAddress(a, port));
+                }
+            } catch (UnknownHostException unresolved) {
+                // skipped, as documented
             }
         }
         return new DhtConfig(bind, boot, s.get(Settings.DHT_MAX_QUERIES_PER_SECOND), s.get(Settings.DHT_QUERY_TIMEOUT),

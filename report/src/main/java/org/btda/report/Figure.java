@@ -29,6 +29,7 @@ public record Figure(String key, String file, Map<String, String> fixed) {
                 new Figure("networks_asn", "downloads_by_network.sql", Map.of("by", "asn", "top", networks)),
                 new Figure("networks_domain", "downloads_by_network.sql", Map.of("by", "domain", "top", networks)),
                 new Figure("clients", "downloads_by_client.sql", Map.of()),
+                new Figure("files", "downloads_per_file.sql", Map.of()),
                 new Figure("speed_cdf", "max_speed_cdf.sql", Map.of()),
                 new Figure("speed_quantiles", "max_speed_distribution.sql", Map.of("downloaders_only", "0")));
     }

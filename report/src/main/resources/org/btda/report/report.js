@@ -356,6 +356,31 @@
       return [r.client_name, r.downloads, pct(r.share)]; }), [0, 1, 1]);
   });
 
+  // ---- 7b. files of multi-file torrents ----
+  safe('files', function () {
+    var data = rows('files');
+    if (!data.length) return;      // no multi-file torrent in the window's selection: no section
+    var s = section('Downloads per file',
+      'In multi-file torrents, how many peers finished each file (also those who never took the whole torrent)?',
+      ['files']);
+    var byTorrent = {};
+    var order = [];
+    data.forEach(function (r) {
+      if (!byTorrent[r.torrent]) { byTorrent[r.torrent] = []; order.push(r.torrent); }
+      byTorrent[r.torrent].push(r);
+    });
+    order.forEach(function (t, i) {
+      var files = byTorrent[t];
+      s.appendChild(el('h3', {}, [files[0].name || t]));
+      chart(s, 'chart-files-' + i, {
+        tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+        grid: { left: 220, right: 40, top: 10, bottom: 25 }, xAxis: { type: 'value', name: 'downloads', minInterval: 1 },
+        yAxis: { type: 'category', inverse: true, data: files.map(function (r) { return r.path; }), axisLabel: { fontSize: 10 } },
+        series: [{ name: 'file downloads', type: 'bar', color: '#5f9f5f', data: files.map(function (r) { return num(r.downloads); }),
+          label: { show: true, position: 'right' } }] });
+    });
+  });
+
   // ---- 8. speed ----
   safe('speeds', function () {
     var s = section('How fast peers download',

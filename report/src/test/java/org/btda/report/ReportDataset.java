@@ -80,6 +80,9 @@ final class ReportDataset {
     final Map<String, Integer> uniquePeersByTorrent = new TreeMap<>();
     final Map<String, int[]> firstContactsByTorrent = new TreeMap<>(); // torrent → {contacts, successes}
     final List<Double> speeds = new ArrayList<>();
+    /** The first torrent is a season pack: its files (path → size) and downloads per file in the window. */
+    final List<String> packFiles = List.of("S01E01.mkv", "S01E02.mkv", "S01E03.mkv", "extras/making-of.mkv");
+    final List<Integer> packFileDownloads = List.of(5, 9, 3, 0);
     int unknownPlaceDownloads;
 
     static synchronized ReportDataset shared(ClickHouseHttp ch) {
@@ -139,15 +142,31 @@ final class ReportDataset {
 
     private void torrentsAndScrapes() {
         for (int t = 0; t < torrents.size(); t++) {
+            // the first torrent has four files and a BEP 47 padding file (left out of the per-file figure)
+            String files = t == 0
+                    ? "[[\"S01E01.mkv\",8000000,false],[\".pad/1\",388608,true],[\"S01E02.mkv\",9000000,false],"
+                      + "[\"S01E03.mkv\",8500000,false],[\"extras/making-of.mkv\",325792,false]]"
+                    : "[]";
             add("btda.torrents", "info_hash", torrents.get(t), "name", names.get(t), "piece_length", 262144,
-                    "piece_count", 100, "total_size", 26214400, "file_count", 1, "private", false, "trackers", List.of(),
-                    "source", "FILE", "origin", "test", "monitored", true, "event_time", ts(start), "version", 1);
+                    "piece_count", 100, "total_size", 26214400, "file_count", t == 0 ? 5 : 1, "private", false,
+                    "trackers", List.of(), "source", "FILE", "origin", "test", "monitored", true, "event_time", ts(start),
+                    "version", 1, "files", new StringBuilder(files));
             add("btda.harvest_requests", "id", "s1-" + t + keySalt, "info_hash", torrents.get(t), "kind", "SCRAPE",
                     "target", "http://127.0.0.1:6969/announce", "started_at", ts(at(1, 0)), "duration_ms", 20,
                     "peers_received", 0, "peers_new", 0, "duplicates", 0, "completed", 100);
             add("btda.harvest_requests", "id", "s2-" + t + keySalt, "info_hash", torrents.get(t), "kind", "SCRAPE",
                     "target", "http://127.0.0.1:6969/announce", "started_at", ts(at(40, 0)), "duration_ms", 20,
                     "peers_received", 0, "peers_new", 0, "duplicates", 0, "completed", 100 + 20 * (t + 1));
+        }
+        // file downloads of the pack by peers that took single episodes; metainfo indices skip the padding file (1)
+        int[] index = {0, 2, 3, 4};
+        for (int f = 0; f < packFiles.size(); f++) {
+            for (int p = 0; p < packFileDownloads.get(f); p++) {
+                add("btda.file_downloads", "info_hash", torrents.get(0), "peer_key", key("episode-peer-" + f + "-" + p),
+                        "file_index", index[f], "file_path", packFiles.get(f), "file_size", 8000000, "file_pieces", 31,
+                        "client", null, "crossed_at", ts(at(upHours.get(3 + p), 5)), "last_below_at", ts(at(upHours.get(3 + p), 0)),
+                        "threshold", 0.98, "version", 1);
+            }
         }
     }
 

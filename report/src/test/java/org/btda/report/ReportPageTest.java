@@ -211,6 +211,23 @@ class ReportPageTest {
     }
 
     @Test
+    void filesFigureDrawsEveryFileOfTheMultiFileTorrentWithItsDownloads() throws Exception {
+        JsonNode chart = check.get("charts").get("chart-files-0");
+        assertThat(chart).as("chart-files-0 drawn").isNotNull();
+        assertThat(check.get("charts").get("chart-files-1")).as("only the one multi-file torrent").isNull();
+        Map<String, Long> drawn = new LinkedHashMap<>();
+        for (int i = 0; i < chart.get("categories").size(); i++) {
+            drawn.put(chart.get("categories").get(i).asText(), chart.get("series").get(0).get("data").get(i).asLong());
+        }
+        Map<String, Long> expected = new LinkedHashMap<>();      // metainfo order, padding file left out, 0 kept
+        for (int f = 0; f < data.packFiles.size(); f++) expected.put(data.packFiles.get(f), (long) data.packFileDownloads.get(f));
+        assertThat(drawn).containsExactlyEntriesOf(expected);
+        Map<String, Long> fromQuery = new LinkedHashMap<>();
+        for (JsonNode r : fx.query("downloads_per_file.sql", Map.of())) fromQuery.put(r.get("path").asText(), r.get("downloads").asLong());
+        assertThat(drawn).containsExactlyEntriesOf(fromQuery);
+    }
+
+    @Test
     void perTorrentFigures() throws Exception {
         Map<String, List<String>> rows = new HashMap<>();
         check.get("tables").get("table-torrents").forEach(r -> {

@@ -360,6 +360,9 @@ final class AvroView {
                 out.raw(b, p, s.getFixedSize());
                 p += s.getFixedSize();
             }
+            case RECORD -> {              // a Tuple: its fields one after another
+                for (Schema.Field field : s.getFields()) transcode(field.schema(), out);
+            }
             case ARRAY, MAP -> {
                 boolean map = s.getType() == Schema.Type.MAP;
                 Schema item = map ? s.getValueType() : s.getElementType();
@@ -401,6 +404,8 @@ final class AvroView {
             case FIXED -> "FixedString(" + s.getFixedSize() + ")";
             case ARRAY -> "Array(" + rowBinaryType(s.getElementType()) + ")";
             case MAP -> "Map(String, " + rowBinaryType(s.getValueType()) + ")";
+            case RECORD -> s.getFields().stream().map(f -> rowBinaryType(f.schema()))
+                    .collect(java.util.stream.Collectors.joining(", ", "Tuple(", ")"));
             default -> throw new IllegalArgumentException("no RowBinary form for " + s);
         };
     }

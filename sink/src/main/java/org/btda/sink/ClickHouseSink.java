@@ -85,6 +85,7 @@ public final class ClickHouseSink implements Runnable, AutoCloseable {
         tables.put(topics.observations(), SinkTable.observations());
         tables.put(topics.harvestRequests(), SinkTable.harvestRequests());
         tables.put(topics.confirmedDownloads(), SinkTable.confirmedDownloads());
+        tables.put(topics.fileDownloads(), SinkTable.fileDownloads());
         tables.put(topics.outPeers(), SinkTable.peers());
         tables.put(topics.outDiscoveries(), SinkTable.discoveries());
         tables.put(topics.evaluatorStats(), SinkTable.evaluatorStats());

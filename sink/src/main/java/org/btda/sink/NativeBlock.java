@@ -12,7 +12,7 @@ import java.util.List;
  *
  * <p>The types are the columns' types with LowCardinality removed (the server converts). Supported: String,
  * FixedString(N), Bool, UInt8/16/32/64, Int32, Int64, Float64, DateTime64(3, ...), Nullable(T), Array(T),
- * Map(String, T). Thread-safe once built (each {@link #encode} call has its own buffers).
+ * Map(String, T), Tuple(T1, ..., Tn) (unnamed). Thread-safe once built (each {@link #encode} call has its own buffers).
  */
 final class NativeBlock {
     private final List<String> names;
@@ -97,6 +97,18 @@ final class NativeBlock {
                 Type inner = parse(inside(t, "Array("));
                 return rows -> new ArrayBuilder(List.of(inner.builder(rows)), rows);
             }
+            if (t.startsWith("Tuple(")) {
+                // Native: each element's column in turn, no offsets
+                List<Type> elements = new ArrayList<>();
+                String rest = inside(t, "Tuple(");
+                while (true) {
+                    int comma = topLevelCommaOrEnd(rest);
+                    elements.add(parse(rest.substring(0, comma)));
+                    if (comma == rest.length()) break;
+                    rest = rest.substring(comma + 1);
+                }
+                return rows -> new TupleBuilder(elements.stream().map(e -> e.builder(rows)).toList());
+            }
             if (t.startsWith("Map(")) {
                 String kv = inside(t, "Map(");
                 int comma = topLevelComma(kv);
@@ -134,6 +146,17 @@ final class NativeBlock {
                 else if (ch == ',' && depth == 0) return i;
             }
             throw new IllegalArgumentException("no comma in " + s);
+        }
+
+        private static int topLevelCommaOrEnd(String s) {
+            int depth = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char ch = s.charAt(i);
+                if (ch == '(') depth++;
+                else if (ch == ')') depth--;
+                else if (ch == ',' && depth == 0) return i;
+            }
+            return s.length();
         }
     }
 
@@ -228,6 +251,37 @@ final class NativeBlock {
         @Override
         public int size() {
             return nulls.size() + inner.size();
+        }
+    }
+
+    /** Tuple(T1, ..., Tn): in RowBinary and in Native the elements one after another (as columns in Native). */
+    private static final class TupleBuilder implements Builder {
+        private final List<Builder> elements;
+
+        TupleBuilder(List<Builder> elements) {
+            this.elements = elements;
+        }
+
+        @Override
+        public void append(Cursor c) {
+            for (Builder e : elements) e.append(c);
+        }
+
+        @Override
+        public void appendDefault() {
+            for (Builder e : elements) e.appendDefault();
+        }
+
+        @Override
+        public void writeTo(RowBinary out) {
+            for (Builder e : elements) e.writeTo(out);
+        }
+
+        @Override
+        public int size() {
+            int n = 0;
+            for (Builder e : elements) n += e.size();
+            return n;
         }
     }
 

@@ -9,6 +9,7 @@ import org.apache.avro.specific.SpecificRecord;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.Discovery;
 import org.btda.events.EvaluatorStatsRecord;
+import org.btda.events.FileDownload;
 import org.btda.events.HarvestRequest;
 import org.btda.events.Observation;
 import org.btda.events.PeerSummary;
@@ -132,7 +133,8 @@ final class SinkTable {
 
     /** A new instance of every table the sink writes (instances are not thread-safe: one set per sink). */
     static List<SinkTable> all() {
-        return List.of(torrents(), observations(), harvestRequests(), confirmedDownloads(), peers(), discoveries(), evaluatorStats());
+        return List.of(torrents(), observations(), harvestRequests(), confirmedDownloads(), fileDownloads(), peers(), discoveries(),
+                evaluatorStats());
     }
 
     static SinkTable torrents() {
@@ -149,7 +151,8 @@ final class SinkTable {
                 .col("origin", "String", c.string("origin"))
                 .col("monitored", "Bool", c.bool("monitored"))
                 .col("event_time", TIME, c.millis("event_time"))
-                .col("version", "UInt64", c.millisAsUInt64("event_time"));      // the latest registration event wins
+                .col("version", "UInt64", c.millisAsUInt64("event_time"))       // the latest registration event wins
+                .col("files", "Array(Tuple(String, Int64, Bool))", c.value("files"));  // (path, size, padding); view torrent_files
         return new SinkTable("torrents", c, null, null, null);
     }
 
@@ -221,6 +224,26 @@ final class SinkTable {
                 .col("threshold", "Float64", c.float64("threshold"))
                 .col("version", "UInt64", c.uint("version", 64));
         return new SinkTable("confirmed_downloads", c, "info_hash", "peer_key", "version");
+    }
+
+    /**
+     * One row per (torrent, peer, file) after ReplacingMergeTree(version) folds the corrections. No in-batch folding
+     * key: the sink folds on two string fields, and (info hash, peer key) would fold different files of one peer.
+     */
+    static SinkTable fileDownloads() {
+        Columns c = new Columns(FileDownload.class);
+        c.col("info_hash", "FixedString(40)", c.fixedString("info_hash", 40))
+                .col("peer_key", "String", c.string("peer_key"))
+                .col("file_index", "UInt32", c.uint("file_index", 32))
+                .col("file_path", "Nullable(String)", c.nullableString("file_path"))
+                .col("file_size", "Nullable(UInt64)", c.nullableUInt("file_size", 64))
+                .col("file_pieces", "UInt32", c.uint("file_pieces", 32))
+                .col("client", "LowCardinality(Nullable(String))", c.nullableString("client"))
+                .col("crossed_at", TIME, c.millis("crossed_at"))
+                .col("last_below_at", TIME, c.millis("last_below_at"))
+                .col("threshold", "Float64", c.float64("threshold"))
+                .col("version", "UInt64", c.uint("version", 64));
+        return new SinkTable("file_downloads", c, null, null, null);
     }
 
     /**

@@ -68,6 +68,20 @@ final class JsonLine {
         return this;
     }
 
+    /** A torrent's file list as an array of (path, size, padding) tuples. */
+    JsonLine files(String name, java.util.List<org.btda.events.TorrentFile> files) {
+        key(name);
+        sb.append('[');
+        for (int i = 0; i < files.size(); i++) {
+            if (i > 0) sb.append(',');
+            sb.append('[');
+            quote(files.get(i).getPath());
+            sb.append(',').append(files.get(i).getSize()).append(',').append(files.get(i).getPadding()).append(']');
+        }
+        sb.append(']');
+        return this;
+    }
+
     /** Nested string lists (announce tiers). */
     JsonLine tiers(String name, java.util.List<? extends java.util.List<String>> tiers) {
         key(name);

@@ -27,6 +27,7 @@ final class JsonReference {
                 .bool("monitored", t.getMonitored()).time("event_time", t.getEventTime())
                 // the latest registration event wins
                 .num("version", t.getEventTime().toEpochMilli())
+                .files("files", t.getFiles())
                 .end();
     }
 
@@ -64,6 +65,15 @@ final class JsonReference {
                 .num("peers_received", h.getPeersReceived()).num("peers_new", h.getPeersNew())
                 .num("duplicates", h.getDuplicates()).num("nodes_queried", h.getNodesQueried()).str("error", h.getError())
                 .num("seeders", h.getSeeders()).num("leechers", h.getLeechers()).num("completed", h.getCompleted())
+                .end();
+    }
+
+    static String fileDownloads(org.btda.events.FileDownload d) {
+        return new JsonLine()
+                .str("info_hash", d.getInfoHash()).str("peer_key", d.getPeerKey()).num("file_index", d.getFileIndex())
+                .str("file_path", d.getFilePath()).num("file_size", d.getFileSize()).num("file_pieces", d.getFilePieces())
+                .str("client", d.getClient()).time("crossed_at", d.getCrossedAt()).time("last_below_at", d.getLastBelowAt())
+                .num("threshold", d.getThreshold()).num("version", d.getVersion())
                 .end();
     }
 

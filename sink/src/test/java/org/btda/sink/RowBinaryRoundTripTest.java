@@ -67,6 +67,7 @@ class RowBinaryRoundTripTest {
             of(SinkTable::observations, Observation.class, JsonReference::observations),
             of(SinkTable::harvestRequests, HarvestRequest.class, JsonReference::harvestRequests),
             of(SinkTable::confirmedDownloads, ConfirmedDownload.class, JsonReference::confirmedDownloads),
+            of(SinkTable::fileDownloads, org.btda.events.FileDownload.class, JsonReference::fileDownloads),
             of(SinkTable::peers, PeerSummary.class, JsonReference::peers),
             of(SinkTable::discoveries, Discovery.class, JsonReference::discoveries),
             of(SinkTable::evaluatorStats, EvaluatorStatsRecord.class, JsonReference::evaluatorStats));
@@ -277,6 +278,11 @@ class RowBinaryRoundTripTest {
                     List<Object> l = new ArrayList<>();
                     for (int k = r.nextInt(4); k > 0; k--) l.add(value(field, s.getElementType(), i));
                     return l;
+                }
+                case RECORD -> {
+                    SpecificRecord rec = (SpecificRecord) SpecificData.get().newRecord(null, s);
+                    for (Schema.Field f : s.getFields()) rec.put(f.pos(), value(f.name(), f.schema(), i));
+                    return rec;
                 }
                 case MAP -> {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -79,6 +79,20 @@ public final class TopologyBenchmark {
     private static final int PEERS = Integer.getInteger("bench.peers", 1_000_000);
     private static final int TORRENTS = 100;
     private static final int PIECES = 2000;
+    /**
+     * {@code -Dbench.files=N}: every torrent has N files (default 0: single-file, no per-file counts, as before) and
+     * every observation carries its per-file counts (Observation v5). File i has 1 + i % 3 pieces, repeated to fill
+     * PIECES, so no two neighbouring files are alike and the run-length form has one run per file: the heaviest form.
+     * Each peer's piece count then grows by 0-59 per observation, files completing in order.
+     */
+    private static final int FILES = Integer.getInteger("bench.files", 0);
+    private static final int[] FILE_PIECES = filePieces(FILES);
+    /**
+     * With files, each peer's piece count only grows (a real downloader's does): random counts would move every file
+     * back and forth across its threshold and turn each observation into hundreds of corrected file downloads.
+     */
+    private final java.util.concurrent.atomic.AtomicIntegerArray progress =
+            new java.util.concurrent.atomic.AtomicIntegerArray(FILES > 0 ? PEERS : 0);
     private static final long PIECE_LENGTH = 256 * 1024;
     private static final int PARTITIONS = Integer.getInteger("bench.partitions", 6);
     private static final int WARMUP_S = Integer.getInteger("bench.warmup-seconds", 10);
@@ -448,11 +462,40 @@ public final class TopologyBenchmark {
     }
 
     private Observation observation(int peer, Instant at) {
-        return Observation.newBuilder().setRequestId("b" + seq.incrementAndGet()).setInfoHash(infoHash(peer % TORRENTS))
+        int pieces = FILES > 0
+                ? progress.updateAndGet(peer, p -> Math.min(PIECES, p + ThreadLocalRandom.current().nextInt(60)))
+                : ThreadLocalRandom.current().nextInt(PIECES * 9 / 10);
+        Observation.Builder b = Observation.newBuilder().setRequestId("b" + seq.incrementAndGet()).setInfoHash(infoHash(peer % TORRENTS))
                 .setPeerKey(BenchRun.peerKey(peer)).setIdentity(IdentityKind.LISTEN_PORT).setObservedAt(at).setSource(PeerSource.TRACKER)
-                .setSuccess(true).setPieces(ThreadLocalRandom.current().nextInt(PIECES * 9 / 10)).setTotalPieces(PIECES)
+                .setSuccess(true).setPieces(pieces).setTotalPieces(PIECES)
                 .setPieceLength(PIECE_LENGTH).setClient("Transmission 4.0.5").setMessagesReceived(2).setSessionMs(1500)
-                .setLongestGapMs(1000).build();
+                .setLongestGapMs(1000);
+        if (FILES > 0) b.setFilePieces(fileRuns(pieces));
+        return b.build();
+    }
+
+    /** Pieces per file: 1 + i % 3, the last file taking what is left of PIECES. */
+    private static int[] filePieces(int files) {
+        if (files <= 0) return new int[0];
+        int[] out = new int[files];
+        int left = PIECES;
+        for (int i = 0; i < files; i++) {
+            out[i] = i == files - 1 ? Math.max(1, left) : Math.min(1 + i % 3, Math.max(1, left - (files - 1 - i)));
+            left -= out[i];
+        }
+        return out;
+    }
+
+    /** A peer that downloads in file order: the files before its piece count complete, one partial, the rest empty. */
+    private static java.nio.ByteBuffer fileRuns(int pieces) {
+        List<org.btda.events.codec.FilePiecesCodec.Run> runs = new java.util.ArrayList<>(FILES);
+        int left = pieces;
+        for (int total : FILE_PIECES) {
+            int have = Math.max(0, Math.min(total, left));
+            left -= have;
+            runs.add(new org.btda.events.codec.FilePiecesCodec.Run(1, have, total));
+        }
+        return org.btda.events.codec.FilePiecesCodec.encode(runs);
     }
 
     /** Input records of the topic the topology committed (offsets are record counts: the producer is not transactional). */

@@ -15,6 +15,7 @@ import org.btda.common.kafka.Topics;
 import org.btda.events.ConfirmedDownload;
 import org.btda.events.ContactRequest;
 import org.btda.events.Discovery;
+import org.btda.events.FileDownload;
 import org.btda.events.Observation;
 import org.btda.events.PeerDiscovered;
 import org.btda.events.PeerSummary;
@@ -29,7 +30,8 @@ import org.btda.events.TorrentRegistered;
  *                         ├─► PeerProcessor ──► btda.contacts            (ContactRequest)
  *  btda.observations ─────┘   stores:       ├─► btda.out.peers           (PeerSummary, version per change)
  *                             "peer-state"  ├─► btda.confirmed-downloads (ConfirmedDownload, version per correction)
- *                             "peer-due"    └─► btda.out.discoveries     (Discovery, is_new)
+ *                             "peer-due"    ├─► btda.out.discoveries     (Discovery, is_new)
+ *                                           └─► btda.file-downloads      (FileDownload, per file, version per correction)
  * </pre>
  *
  * Both local stores are persistent and changelogged, so a restarted or migrated task resumes where it stopped.
@@ -49,6 +51,7 @@ public final class BtdaTopology {
     static final String PEERS_SINK = "peers-sink";
     static final String CONFIRMED_SINK = "confirmed-sink";
     static final String DISCOVERIES_SINK = "discoveries-sink";
+    static final String FILE_DOWNLOADS_SINK = "file-downloads-sink";
 
     /**
      * Builds the topology; endpoints are sealed with the deployment secret ({@code security.secret-file}, created on
@@ -81,6 +84,7 @@ public final class BtdaTopology {
         t.addSink(CONTACTS_SINK, topicNames.contacts(), keys.serializer(), AvroSerde.of(ContactRequest.class).serializer(), PROCESSOR);
         t.addSink(PEERS_SINK, StreamTopics.outPeers(topicNames), keys.serializer(), AvroSerde.of(PeerSummary.class).serializer(), PROCESSOR);
         t.addSink(CONFIRMED_SINK, topicNames.confirmedDownloads(), keys.serializer(), AvroSerde.of(ConfirmedDownload.class).serializer(), PROCESSOR);
+        t.addSink(FILE_DOWNLOADS_SINK, topicNames.fileDownloads(), keys.serializer(), AvroSerde.of(FileDownload.class).serializer(), PROCESSOR);
         t.addSink(DISCOVERIES_SINK, StreamTopics.outDiscoveries(topicNames), keys.serializer(), AvroSerde.of(Discovery.class).serializer(), PROCESSOR);
         return t;
     }

@@ -13,6 +13,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.btda.common.kafka.PeerRefs;
 import org.btda.events.ConfirmedDownload;
+import org.btda.events.FileDownload;
+import org.btda.events.codec.FilePiecesCodec;
+import org.btda.events.TorrentFile;
 import org.btda.events.ContactRequest;
 import org.btda.events.Discovery;
 import org.btda.events.IdentityKind;
@@ -127,11 +130,12 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
                     ctx.forward(new Record<>(key, confirmedRow(o.getInfoHash(), o.getPeerKey(), s), now),
                             BtdaTopology.CONFIRMED_SINK);
                 }
+                if (o.getFilePieces() != null) fileProgress(key, o, s, at, now);
             }
         } else {
             s.failures++;
         }
-        RevisitPolicy.Decision next = policy.afterObservation(s, o.getRequestId(), o.getSuccess(), o.getFailure(), now);
+        RevisitPolicy.Decision next = policy.afterObservation(s, o.getRequestId(), o.getSuccess(), o.getFailure(), at, now);
         if (next.kind() != RevisitPolicy.Kind.UNCHANGED) s.outstandingRequestId = null;    // answered
         apply(key, s, next, now);
         emitSummary(key, s, now);
@@ -175,7 +179,9 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     /**
      * Sends a contact request now, or reschedules when it cannot be sent yet. A fallback revisit is scheduled at the
-     * same time, so a request whose observation is lost is repeated instead of forgotten. Changes only {@code s}: the
+     * same time, so a request whose observation is lost is repeated instead of forgotten; it is due only once any
+     * session for this request is over ({@link RevisitPolicy#afterContact}), and until then nothing else issues a
+     * request for the peer (the request stays outstanding). Changes only {@code s}: the
      * caller stores it (once, with everything else the record changed).
      */
     private void issue(String key, PeerState s, long now, long dueAt, int attempt) {
@@ -291,6 +297,45 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
         ctx.forward(new Record<>(key, row, now), BtdaTopology.PEERS_SINK);
     }
 
+    /**
+     * Per-file progress of a multi-file torrent: file downloads that are new or corrected go to
+     * {@code btda.file-downloads}. An observation whose file count differs from the state's (a corrupt event) or exceeds
+     * {@link FileProgress#MAX_FILES} only counts for the whole torrent.
+     */
+    private void fileProgress(String key, Observation o, PeerState s, long at, long now) {
+        int[] runs;
+        try {
+            runs = FilePiecesCodec.decode(o.getFilePieces());
+        } catch (IllegalArgumentException e) {
+            return;                 // malformed counts: the observation still counts for the whole torrent
+        }
+        int files = FileProgress.fileCount(runs);
+        if (files < 1 || files > FileProgress.MAX_FILES) return;
+        if (s.files == null) s.files = new FileProgress(files);
+        else if (s.files.fileCount() != files) return;
+        List<FileProgress.Crossing> crossings = s.files.add(at, runs, cfg::atOrAbove);
+        if (crossings.isEmpty()) return;
+        TorrentRegistered t = torrents.get(o.getInfoHash());
+        List<TorrentFile> named = t == null || t.getFiles() == null || t.getFiles().size() != files ? null : t.getFiles();
+        for (FileProgress.Crossing c : crossings) {
+            TorrentFile f = named == null ? null : named.get(c.file());
+            FileDownload row = FileDownload.newBuilder()
+                    .setInfoHash(o.getInfoHash())
+                    .setPeerKey(o.getPeerKey())
+                    .setFileIndex(c.file())
+                    .setFilePath(f == null ? null : clipPath(f.getPath()))
+                    .setFileSize(f == null ? null : f.getSize())
+                    .setFilePieces(c.filePieces())
+                    .setClient(s.client)
+                    .setCrossedAt(java.time.Instant.ofEpochMilli(c.crossedAt()))
+                    .setLastBelowAt(java.time.Instant.ofEpochMilli(c.lastBelowAt()))
+                    .setThreshold(cfg.completionThreshold())
+                    .setVersion(c.version())
+                    .build();
+            ctx.forward(new Record<>(key, row, now), BtdaTopology.FILE_DOWNLOADS_SINK);
+        }
+    }
+
     private ConfirmedDownload confirmedRow(String infoHash, String peerKey, PeerState s) {
         return ConfirmedDownload.newBuilder()
                 .setInfoHash(infoHash)
@@ -322,6 +367,11 @@ final class PeerProcessor implements Processor<String, Object, String, Object> {
 
     private static String position(RecordMetadata m) {
         return m.partition() + "-" + m.offset();
+    }
+
+    /** File paths are kept longer than other text, but a hostile torrent's 100 KB path is not carried along. */
+    private static String clipPath(String s) {
+        return s.length() <= 4096 ? s : s.substring(0, 4096);
     }
 
     private static String clip(String s) {

@@ -54,6 +54,8 @@ final class PeerState {
     int piecesAtCrossing;
     long confirmedVersion;
 
+    FileProgress files;             // multi-file torrents with per-file counts (Observation v5), else null
+
     long dueAt = -1;                // next contact (key DueKeys.of(dueAt, peer ref) in the due store), -1 = not scheduled
     int nextAttempt;
     String outstandingRequestId;    // last request issued and not yet answered

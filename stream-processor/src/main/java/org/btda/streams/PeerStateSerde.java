@@ -34,11 +34,14 @@ import org.apache.kafka.common.serialization.Serializer;
  *     usually ARE the first and last sample and then cost a mask bit; a request id in canonical UUID form is 16 raw
  *     bytes instead of 36 characters, an IPv4 /24 network ("a.b.c.0/24") 3 bytes. The due key is gone: it is
  *     derived from {@code dueAt}.</li>
+ * <li>4 (written now) = format 3 with one more mask bit, {@code FILES}: a block at the end with the per-file progress
+ *     of a multi-file torrent ({@link FileProgress}; see {@code writeFiles}). A format 3 state restores with no file
+ *     progress; its files start counting at the next observation.</li>
  * </ul>
- * Formats 1 and 2 are only read, so that stores and changelogs written by earlier releases still restore (a state is
+ * Formats 1, 2 and 3 are only read, so that stores and changelogs written by earlier releases still restore (a state is
  * rewritten as format 3 on its next update); their due key is read and dropped.
  *
- * <p>Format 3, in order. {@code [BIT]} = only when that mask bit is set, absent = the field's default (null, false,
+ * <p>Format 3 (and 4), in order. {@code [BIT]} = only when that mask bit is set, absent = the field's default (null, false,
  * -1 for contact/crossing/due times, 0 for the rest of the crossing block); {@code u} = unsigned varint of the value's
  * two's-complement bits (exact for any value, 5 or 10 bytes when negative, which no state holds); {@code z} = zigzag
  * varint; {@code str} = u length + UTF-8.
@@ -57,6 +60,7 @@ import org.apache.kafka.common.serialization.Serializer;
  * u summaryVersion
  * [CITY] str [COUNTRY] str [CONTINENT] str [LATITUDE] 8 bytes [LONGITUDE] 8 bytes (raw double bits, big-endian)
  * [ASN] u [AS_ORG] str [DOMAIN] str [ADDRESS] str
+ * [FILES] file block (format 4)
  * </pre>
  * Deltas wrap like Java long arithmetic, so every time round-trips exactly, even one before {@code firstSeenAt} (an
  * incoming peer's first sighting can be older than the state) or unsorted samples. The compact forms are used only for
@@ -71,7 +75,8 @@ import org.apache.kafka.common.serialization.Serializer;
 final class PeerStateSerde implements Serde<PeerState> {
     private static final byte FORMAT_V1 = 1;
     private static final byte FORMAT_V2 = 2;
-    private static final byte FORMAT = 3;
+    private static final byte FORMAT_V3 = 3;
+    private static final byte FORMAT = 4;
     private static final int MAX_BYTES = 1 << 20;      // a sane state is a few KB; anything bigger is corrupt
     private static final int MAX_STRING = 4096;
     private static final int IDENTITY_KINDS = org.btda.events.IdentityKind.values().length;
@@ -84,7 +89,8 @@ final class PeerStateSerde implements Serde<PeerState> {
             NETWORK_V4 = 1 << 9, CROSSING = 1 << 10, DUE = 1 << 11, REQUEST_UUID = 1 << 12, REQUEST_TEXT = 1 << 13,
             PARKED = 1 << 14,
             E_CITY = 1 << 15, E_COUNTRY = 1 << 16, E_CONTINENT = 1 << 17, E_LATITUDE = 1 << 18, E_LONGITUDE = 1 << 19,
-            E_ASN = 1 << 20, E_AS_ORG = 1 << 21, E_DOMAIN = 1 << 22, E_ADDRESS = 1 << 23, ALL = (1 << 24) - 1;
+            E_ASN = 1 << 20, E_AS_ORG = 1 << 21, E_DOMAIN = 1 << 22, E_ADDRESS = 1 << 23, ALL_V3 = (1 << 24) - 1,
+            FILES = 1 << 24, ALL = (1 << 25) - 1;
 
     /** Per-thread scratch buffer: one allocation per write (the result), none for growing. */
     private static final ThreadLocal<Writer> SCRATCH = ThreadLocal.withInitial(Writer::new);
@@ -137,7 +143,8 @@ final class PeerStateSerde implements Serde<PeerState> {
                 | (s.city != null ? E_CITY : 0) | (s.country != null ? E_COUNTRY : 0)
                 | (s.continent != null ? E_CONTINENT : 0) | (s.latitude != null ? E_LATITUDE : 0)
                 | (s.longitude != null ? E_LONGITUDE : 0) | (s.asn != null ? E_ASN : 0) | (s.asOrg != null ? E_AS_ORG : 0)
-                | (s.domain != null ? E_DOMAIN : 0) | (s.address != null ? E_ADDRESS : 0);
+                | (s.domain != null ? E_DOMAIN : 0) | (s.address != null ? E_ADDRESS : 0)
+                | (s.files != null ? FILES : 0);
         long base = s.firstSeenAt;
 
         w.ensure(1 + 5 + 10 + 5 * 5);
@@ -210,6 +217,100 @@ final class PeerStateSerde implements Serde<PeerState> {
             if (s.domain != null) w.string(s.domain);
             if (s.address != null) w.string(s.address);
         }
+        if (s.files != null) writeFiles(w, s.files, base);
+    }
+
+    /**
+     * The file block (format 4): u file count, u version, u pattern count, the distinct per-file run lists (u flags =
+     * run count << 1 | first run at/above; per run z (first - base), z (last - first)), then the files as runs of
+     * equal pattern: u length, u pattern index. Files are usually sampled by the same observations, so a 1,000-file
+     * torrent has a handful of distinct patterns and its block is a few dozen bytes.
+     */
+    private static void writeFiles(Writer w, FileProgress p, long base) {
+        long[][] runs = p.runs;
+        java.util.Map<Key, Integer> patterns = new java.util.HashMap<>();
+        List<long[]> table = new ArrayList<>();
+        int[] index = new int[runs.length];
+        for (int f = 0; f < runs.length; f++) {
+            long[] r = runs[f] == null ? NEVER : runs[f];
+            Integer i = patterns.get(new Key(r));
+            if (i == null) {
+                i = table.size();
+                patterns.put(new Key(r), i);
+                table.add(r);
+            }
+            index[f] = i;
+        }
+        w.ensure(5 + 10 + 5);
+        w.uint(runs.length);
+        w.ulong(p.version);
+        w.uint(table.size());
+        for (long[] r : table) {
+            int n = FileProgress.runCount(r);
+            w.ensure(5 + n * 20);
+            w.uint((int) r[0]);
+            for (int k = 0; k < n; k++) {
+                w.zigzag(r[1 + 2 * k] - base);
+                w.zigzag(r[2 + 2 * k] - r[1 + 2 * k]);
+            }
+        }
+        int f = 0;
+        while (f < runs.length) {
+            int g = f + 1;
+            while (g < runs.length && index[g] == index[f]) g++;
+            w.ensure(10);
+            w.uint(g - f);
+            w.uint(index[f]);
+            f = g;
+        }
+    }
+
+    private static final long[] NEVER = {0L};
+
+    /** Value equality for a run list, as a map key. */
+    private record Key(long[] runs) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && Arrays.equals(runs, k.runs);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(runs);
+        }
+    }
+
+    private static FileProgress readFiles(Reader r, long base) {
+        int files = r.uint();
+        if (files < 1 || files > FileProgress.MAX_FILES) throw new SerializationException("bad file count " + files);
+        FileProgress p = new FileProgress(files);
+        p.version = r.ulong();
+        int patterns = r.uint();
+        if (patterns < 1 || patterns > files || patterns > r.remaining()) throw new SerializationException("bad pattern count " + patterns);
+        long[][] table = new long[patterns][];
+        for (int i = 0; i < patterns; i++) {
+            int flags = r.uint();
+            int n = flags >>> 1;
+            if (n > FileProgress.MAX_RUNS || n == 0 && flags != 0) throw new SerializationException("bad file runs " + flags);
+            if (n == 0) continue;
+            long[] runs = new long[1 + 2 * n];
+            runs[0] = flags;
+            for (int k = 0; k < n; k++) {
+                runs[1 + 2 * k] = base + r.zigzag();
+                runs[2 + 2 * k] = runs[1 + 2 * k] + r.zigzag();
+            }
+            table[i] = runs;
+        }
+        int f = 0;
+        while (f < files) {
+            int length = r.uint(), pattern = r.uint();
+            if (length < 1 || length > files - f || pattern < 0 || pattern >= patterns) {
+                throw new SerializationException("bad file run " + length + " x " + pattern);
+            }
+            for (int k = 0; k < length; k++) p.runs[f + k] = table[pattern];
+            f += length;
+        }
+        return p;
     }
 
     static PeerState read(byte[] b) {
@@ -217,7 +318,7 @@ final class PeerStateSerde implements Serde<PeerState> {
         if (b.length == 0) throw new SerializationException("empty peer state");
         byte format = b[0];
         PeerState s;
-        if (format == FORMAT) s = readFormat3(b);
+        if (format == FORMAT || format == FORMAT_V3) s = readFormat3(b, format);
         else if (format == FORMAT_V2 || format == FORMAT_V1) s = readLegacy(b, format);
         else throw new SerializationException("unknown peer state format " + format);
         if (s.identity < 0 || s.identity >= IDENTITY_KINDS || s.firstSource < 0 || s.firstSource >= PEER_SOURCES) {
@@ -226,10 +327,10 @@ final class PeerStateSerde implements Serde<PeerState> {
         return s;
     }
 
-    private static PeerState readFormat3(byte[] b) {
+    private static PeerState readFormat3(byte[] b, byte format) {
         Reader r = new Reader(b, 1);
         int mask = r.uint();
-        if ((mask & ~ALL) != 0) throw new SerializationException("unknown fields in peer state: " + Integer.toHexString(mask));
+        if ((mask & ~(format == FORMAT_V3 ? ALL_V3 : ALL)) != 0) throw new SerializationException("unknown fields in peer state: " + Integer.toHexString(mask));
         if ((mask & FIRST_IS_SAMPLE) != 0 && (mask & (FIRST_CONTACT | FIRST_PIECES)) != 0
                 || (mask & LAST_IS_SAMPLE) != 0 && (mask & (LAST_CONTACT | LAST_PIECES)) != 0
                 || (mask & REQUEST_UUID) != 0 && (mask & REQUEST_TEXT) != 0
@@ -301,6 +402,7 @@ final class PeerStateSerde implements Serde<PeerState> {
         if ((mask & E_AS_ORG) != 0) s.asOrg = r.string();
         if ((mask & E_DOMAIN) != 0) s.domain = r.string();
         if ((mask & E_ADDRESS) != 0) s.address = r.string();
+        if ((mask & FILES) != 0) s.files = readFiles(r, base);
         if (r.remaining() != 0) throw new SerializationException("trailing bytes in peer state");
         return s;
     }

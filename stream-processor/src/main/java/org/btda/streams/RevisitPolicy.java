@@ -13,7 +13,10 @@ import org.btda.events.FailureReason;
  *   <li>{@link #afterDiscovery}: a parked peer is tried afresh (attempt 0, failures forgotten); an idle peer that is not
  *       complete is contacted at once; one already scheduled or waiting for an answer keeps its schedule.</li>
  *   <li>{@link #afterObservation}: only the answer to the outstanding request (or any observation of an idle peer)
- *       drives the schedule. Success: complete or undialable → done, else revisit after {@code revisit.delay}.
+ *       drives the schedule. Success: complete or undialable → done, else revisit {@code revisit.delay} after the
+ *       observation's time (when its piece count was learnt, not when the answer was processed), so that the time
+ *       between two looks at a reachable peer, and hence a crossing bracket, stays within one revisit plus one
+ *       contact.
  *       Failure: complete → done; {@code DO_NOT_CONTACT} → park; {@code OVERLOADED}/{@code STALE_REQUEST} (the
  *       evaluator's fault) → back off {@code revisit.backoff-base}, not counted; any other failure n → back off
  *       base × 2^(n-1), and the {@code revisit.max-failures}-th consecutive one parks.</li>
@@ -22,6 +25,11 @@ import org.btda.events.FailureReason;
  *       wait {@code torrentWait}; every request sent schedules a fallback revisit, so a lost answer loses no peer.</li>
  * </ul>
  *
+ * <p>One session per peer at a time: a request is outstanding until its answer arrives, and while it is, nothing
+ * contacts the peer again: discoveries (trackers, DHT, PEX) leave it alone, and the fallback revisit waits
+ * {@code sessionBound}, the longest a session started for that request can still be open. Peers refuse a second
+ * connection from an address they are already talking to, so an earlier fallback cost a failed contact and a back-off.
+ *
  * @param revisitDelay        {@code revisit.delay}: a peer below the threshold (or of unknown completion) is contacted
  *                            again after this
  * @param backoffBase         {@code revisit.backoff-base}: first retry after a failed contact; each further one doubles
@@ -29,12 +37,16 @@ import org.btda.events.FailureReason;
  * @param completionThreshold {@code completion.threshold}: a peer at or above this fraction of pieces is complete and
  *                            not revisited
  * @param torrentWait         how long a peer of a torrent not registered yet waits before it is checked again
+ * @param sessionBound        after this, a session for a request issued now is over for sure (the evaluator starts no
+ *                            request due longer than {@code evaluator.stale-after} ago, and a session lasts at most
+ *                            connect timeout + session cap): the earliest fallback revisit of an unanswered request
  */
 public record RevisitPolicy(Duration revisitDelay, Duration backoffBase, int maxFailures, double completionThreshold,
-                            Duration torrentWait) {
+                            Duration torrentWait, Duration sessionBound) {
 
     public RevisitPolicy {
         Objects.requireNonNull(revisitDelay, "revisitDelay");
+        Objects.requireNonNull(sessionBound, "sessionBound");
         Objects.requireNonNull(backoffBase, "backoffBase");
         Objects.requireNonNull(torrentWait, "torrentWait");
     }
@@ -74,16 +86,18 @@ public record RevisitPolicy(Duration revisitDelay, Duration backoffBase, int max
     }
 
     /**
-     * An observation, already counted in {@code s} (pieces, confirmation): success, or the failure's reason.
-     * Anything but UNCHANGED means the observation answered the peer's outstanding request.
+     * An observation, already counted in {@code s} (pieces, confirmation): success, or the failure's reason;
+     * {@code observedAt} is its time (when the piece count was last learnt). Anything but UNCHANGED means the observation
+     * answered the peer's outstanding request.
      */
-    Decision afterObservation(PeerState s, String requestId, boolean success, FailureReason failure, long now) {
+    Decision afterObservation(PeerState s, String requestId, boolean success, FailureReason failure, long observedAt,
+                              long now) {
         boolean drives = (requestId != null && requestId.equals(s.outstandingRequestId))
                 || (s.outstandingRequestId == null && !s.scheduled() && !s.parked);
         if (!drives) return unchanged(s);
         if (success) {
             if (complete(s) || s.sealedEndpoint == null) return new Decision(Kind.DONE, -1, 0, 0);
-            return new Decision(Kind.REVISIT_AT, now + revisitDelay.toMillis(), 0, 0);
+            return new Decision(Kind.REVISIT_AT, revisitAfter(observedAt, now), 0, 0);
         }
         int failures = s.consecutiveFailures;
         if (complete(s)) {                                              // nothing left to learn from a complete peer
@@ -119,9 +133,22 @@ public record RevisitPolicy(Duration revisitDelay, Duration backoffBase, int max
         return new Decision(Kind.CONTACT_NOW, now, attempt, s.consecutiveFailures);
     }
 
-    /** A request was sent: the fallback revisit, so a request whose observation is lost is repeated, not forgotten. */
+    /**
+     * A request was sent: the fallback revisit, so a request whose observation is lost is repeated, not forgotten; not
+     * before {@code sessionBound}, so the repeat never meets a session of the first request still open.
+     */
     Decision afterContact(PeerState s, long now, int attempt) {
-        return new Decision(Kind.REVISIT_AT, now + revisitDelay.toMillis(), attempt, s.consecutiveFailures);
+        return new Decision(Kind.REVISIT_AT, now + sessionBound.toMillis(), attempt, s.consecutiveFailures);
+    }
+
+    /**
+     * {@code revisit.delay} after what was observed, never earlier than now (the answer took longer than the delay) nor
+     * later than a delay from now (an evaluator's clock ahead of ours).
+     */
+    long revisitAfter(long observedAt, long now) {
+        long delay = revisitDelay.toMillis();
+        long at = observedAt > Long.MAX_VALUE - delay ? Long.MAX_VALUE : observedAt + delay;
+        return Math.max(now, Math.min(at, now + delay));
     }
 
     /** Retry delay after the n-th consecutive failure (n >= 1): base × 2^(n-1), capped so it cannot overflow. */

@@ -27,11 +27,17 @@ import org.btda.common.kafka.Topics;
  * @param threads                 {@code streams.threads}: stream threads sharing the tasks
  * @param replicationFactor       {@code kafka.replication-factor} of the internal (changelog) topics
  * @param secretFile              {@code security.secret-file}: the deployment secret that seals endpoints
+ * @param sessionBound            after this a session for a request issued now is over: {@code evaluator.stale-after}
+ *                                (the evaluator starts no older request) + {@code evaluator.connect-timeout} +
+ *                                {@code evaluator.session-cap} + {@link #SESSION_SLACK}; the earliest fallback revisit
  */
 public record StreamsSettings(Topics topics, Duration revisitDelay, Duration backoffBase, int maxFailures,
                               double completionThreshold, Duration speedMinInterval, Duration punctuateInterval,
                               Duration torrentWait, int maxRequestsPerPunctuate, boolean storeAddresses, int threads,
-                              int replicationFactor, Path secretFile) {
+                              int replicationFactor, Path secretFile, Duration sessionBound) {
+
+    /** Margin on the session bound for an answer's way back (publish, Kafka, a busy machine). */
+    static final Duration SESSION_SLACK = Duration.ofSeconds(30);
 
     public StreamsSettings {
         Objects.requireNonNull(topics, "topics");
@@ -41,6 +47,7 @@ public record StreamsSettings(Topics topics, Duration revisitDelay, Duration bac
         Objects.requireNonNull(punctuateInterval, "punctuateInterval");
         Objects.requireNonNull(torrentWait, "torrentWait");
         Objects.requireNonNull(secretFile, "secretFile");
+        Objects.requireNonNull(sessionBound, "sessionBound");
         if (revisitDelay.isNegative() || revisitDelay.isZero()) throw new IllegalArgumentException("revisit.delay must be > 0");
         if (backoffBase.isNegative() || backoffBase.isZero()) throw new IllegalArgumentException("revisit.backoff-base must be > 0");
         if (maxFailures < 0) throw new IllegalArgumentException("revisit.max-failures must be >= 0");
@@ -65,42 +72,48 @@ public record StreamsSettings(Topics topics, Duration revisitDelay, Duration bac
         return new StreamsSettings(new Topics(KafkaConfig.from(s)), s.get(Settings.REVISIT_DELAY), s.get(Settings.REVISIT_BACKOFF_BASE),
                 s.get(Settings.REVISIT_MAX_FAILURES), s.get(Settings.COMPLETION_THRESHOLD), s.speedMinInterval(),
                 Duration.ofSeconds(1), Duration.ofSeconds(30), 10_000, s.get(Settings.PRIVACY_STORE_ADDRESSES),
-                s.get(Settings.STREAMS_THREADS), s.get(Settings.KAFKA_REPLICATION_FACTOR), s.secretFile());
+                s.get(Settings.STREAMS_THREADS), s.get(Settings.KAFKA_REPLICATION_FACTOR), s.secretFile(), sessionBound(s));
+    }
+
+    /** See {@code sessionBound}: read from the evaluator's settings, which decide how long its sessions can run. */
+    static Duration sessionBound(Settings s) {
+        return s.get(Settings.EVALUATOR_STALE_AFTER).plus(s.get(Settings.EVALUATOR_CONNECT_TIMEOUT))
+                .plus(s.get(Settings.EVALUATOR_SESSION_CAP)).plus(SESSION_SLACK);
     }
 
     /** The revisit policy's inputs. */
     public RevisitPolicy revisitPolicy() {
-        return new RevisitPolicy(revisitDelay, backoffBase, maxFailures, completionThreshold, torrentWait);
+        return new RevisitPolicy(revisitDelay, backoffBase, maxFailures, completionThreshold, torrentWait, sessionBound);
     }
 
     public StreamsSettings withRevisitDelay(Duration d) {
         return new StreamsSettings(topics, d, backoffBase, maxFailures, completionThreshold, speedMinInterval,
-                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile, sessionBound);
     }
 
     public StreamsSettings withBackoff(Duration base, int max) {
         return new StreamsSettings(topics, revisitDelay, base, max, completionThreshold, speedMinInterval,
-                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile, sessionBound);
     }
 
     public StreamsSettings withSpeedMinInterval(Duration d) {
         return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, completionThreshold, d,
-                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile, sessionBound);
     }
 
     public StreamsSettings withThreshold(double t) {
         return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, t, speedMinInterval,
-                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile, sessionBound);
     }
 
     public StreamsSettings withTorrentWait(Duration d) {
         return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval,
-                punctuateInterval, d, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile);
+                punctuateInterval, d, maxRequestsPerPunctuate, storeAddresses, threads, replicationFactor, secretFile, sessionBound);
     }
 
     public StreamsSettings withStoreAddresses(boolean store) {
         return new StreamsSettings(topics, revisitDelay, backoffBase, maxFailures, completionThreshold, speedMinInterval,
-                punctuateInterval, torrentWait, maxRequestsPerPunctuate, store, threads, replicationFactor, secretFile);
+                punctuateInterval, torrentWait, maxRequestsPerPunctuate, store, threads, replicationFactor, secretFile, sessionBound);
     }
 
     /** True when {@code pieces} of {@code total} is at or above the completion threshold. */

@@ -336,7 +336,7 @@ class BtdaTopologyTest {
             assertThat(keys).hasSize(2);
             assertThat(values).as("the key carries the peer ref; the value is empty").containsOnly("");
             assertThat(DueKeys.peerRef(keys.get(0))).isEqualTo(TopologyFixture.ref("late"));
-            assertThat(DueKeys.dueAt(keys.get(0))).isEqualTo(T0.plus(DELAY).toEpochMilli());
+            assertThat(DueKeys.dueAt(keys.get(0))).isEqualTo(T0.plus(CFG.sessionBound()).toEpochMilli());
             assertThat(keys.get(0)).startsWith("000");
         }
     }

@@ -36,7 +36,7 @@ class PeerStateSerdeTest {
             "totalPieces", "pieceLength", "maxSpeedBps", "contacts", "failures", "consecutiveFailures", "parked", "client",
             "network", "city", "country", "continent", "latitude", "longitude", "asn", "asOrg", "domain", "address",
             "samples", "crossedAt", "lastBelowAt", "piecesBelow", "piecesAtCrossing", "confirmedVersion", "dueAt",
-            "nextAttempt", "outstandingRequestId", "summaryVersion");
+            "nextAttempt", "outstandingRequestId", "summaryVersion", "files");
 
     // ---- old formats -----------------------------------------------------------------------------------------------
 
@@ -52,15 +52,16 @@ class PeerStateSerdeTest {
         assertThat(r.latitude).isNull();
         assertThat(r.asn).isNull();
         assertThat(r.address).isNull();
-        // rewritten in format 3 on the next update, and that reads back the same
+        // rewritten in the current format on the next update, and that reads back the same
         byte[] now = PeerStateSerde.write(r);
-        assertThat(now[0]).isEqualTo((byte) 3);
+        assertThat(now[0]).isEqualTo((byte) 4);
         assertSame(PeerStateSerde.read(now), sample());
     }
 
     @Test
     void readsFormat2WithEnrichmentAndDueKey() {
         PeerState s = full();
+        s.files = null;         // format 2 predates per-file progress
         byte[] old = writeLegacy(2, s, DueKeys.of(s.dueAt, "x:y"));
         assertThat(old[0]).isEqualTo((byte) 2);
         PeerState r = PeerStateSerde.read(old);
@@ -70,7 +71,7 @@ class PeerStateSerdeTest {
         assertThat(r.dueAt).isEqualTo(s.dueAt);
         assertThat(r.outstandingRequestId).isEqualTo(s.outstandingRequestId);
         byte[] now = PeerStateSerde.write(r);
-        assertThat(now[0]).isEqualTo((byte) 3);
+        assertThat(now[0]).isEqualTo((byte) 4);
         assertThat(now.length).isLessThan(old.length * 55 / 100);
         assertSame(PeerStateSerde.read(now), s);
         // and a format-2 writer without the due key (its last version) too
@@ -84,6 +85,55 @@ class PeerStateSerdeTest {
         byte[] bad = ok.clone();
         bad[bad.length - 2] = (byte) 0x80;      // a mask bit no format-2 writer sets
         assertThatThrownBy(() -> PeerStateSerde.read(bad)).isInstanceOf(SerializationException.class);
+    }
+
+    @Test
+    void readsFormat3WrittenBeforePerFileProgress() {
+        // format 3 is format 4 without the FILES bit: the bytes of such a state with the old format byte
+        for (PeerState s : List.of(new PeerState(), sample(), typical())) {
+            byte[] v3 = PeerStateSerde.write(s);
+            v3[0] = 3;
+            PeerState r = PeerStateSerde.read(v3);
+            assertSame(r, s);
+            assertThat(r.files).isNull();
+            assertThat(PeerStateSerde.write(r)[0]).as("rewritten as the current format").isEqualTo((byte) 4);
+        }
+        // ... and a format 3 state cannot claim a file block
+        PeerState withFiles = sample();
+        withFiles.files = files(3, withFiles.firstSeenAt);
+        byte[] bytes = PeerStateSerde.write(withFiles);
+        bytes[0] = 3;
+        assertRejected(bytes, "unknown fields");
+    }
+
+    @Test
+    void fileProgressOfAThousandFilesStaysSmallAndRoundTrips() {
+        PeerState s = typical();
+        byte[] without = PeerStateSerde.write(s);
+        s.files = files(1000, s.firstSeenAt);
+        byte[] with = assertRoundTrip(s);
+        // three distinct run lists (file 0, file 1, the rest) and three runs of files: a few dozen bytes
+        assertThat(with.length - without.length).isLessThan(64);
+        PeerState r = PeerStateSerde.read(with);
+        assertThat(FileProgress.crossedAt(r.files.runs[0])).isEqualTo(s.firstSeenAt + 1_900_000);
+        assertThat(FileProgress.crossedAt(r.files.runs[1])).isEqualTo(s.firstSeenAt + 3_700_000);
+        assertThat(FileProgress.crossedAt(r.files.runs[999])).isEqualTo(-1);
+    }
+
+    @Test
+    void rejectsMalformedFileBlocks() {
+        PeerState s = new PeerState();
+        s.files = files(3, 0);
+        byte[] ok = PeerStateSerde.write(s);
+        assertThat(PeerStateSerde.read(ok).files.fileCount()).isEqualTo(3);
+        // the block ends with the files as (length, pattern index) pairs: an index past the table, or a length past
+        // the file count, is refused
+        byte[] badIndex = ok.clone();
+        badIndex[ok.length - 1] = 9;
+        assertRejected(badIndex, "bad file run");
+        byte[] badLength = ok.clone();
+        badLength[ok.length - 2] = 5;
+        assertRejected(badLength, "bad file run");
     }
 
     // ---- round trips -----------------------------------------------------------------------------------------------
@@ -277,7 +327,7 @@ class PeerStateSerdeTest {
         byte[] ok = PeerStateSerde.write(typical());
         int mask = (int) varint(ok, 1)[0];
         assertThat(mask & 1 << 9).as("typical network is compact").isNotZero();
-        for (int bad : new int[] {mask | 1 << 24, mask | 1 << 30, mask | 1 << 12 | 1 << 13, mask | 1 << 1 | 1 << 3,
+        for (int bad : new int[] {mask | 1 << 25, mask | 1 << 30, mask | 1 << 12 | 1 << 13, mask | 1 << 1 | 1 << 3,
                 mask | 1 << 5 | 1 << 6, mask | 1 << 8}) {
             assertThatThrownBy(() -> PeerStateSerde.read(withMask(ok, bad))).as(Integer.toHexString(bad))
                     .isInstanceOf(SerializationException.class);
@@ -295,7 +345,7 @@ class PeerStateSerdeTest {
         // the default state: 03, mask 00, firstSeenAt 00, identity, firstSource, sourcesMask, discoveries, duplicates,
         // totalPieces, pieceLength, maxSpeedBps, contacts, failures, consecutiveFailures, sample count, nextAttempt, summaryVersion
         byte[] empty = PeerStateSerde.write(new PeerState());
-        assertThat(empty).containsExactly(3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        assertThat(empty).containsExactly(4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         assertThat(PeerStateSerde.read(bytes(3, 0, 0, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)).firstSource).isEqualTo(5);
         assertRejected(bytes(3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), "enum");        // identity 2
         assertRejected(bytes(3, 0, 0, 0, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), "enum");        // firstSource 6
@@ -385,7 +435,7 @@ class PeerStateSerdeTest {
 
     private static byte[] assertRoundTrip(PeerState s) {
         byte[] bytes = PeerStateSerde.write(s);
-        assertThat(bytes[0]).isEqualTo((byte) 3);
+        assertThat(bytes[0]).isEqualTo((byte) 4);
         PeerState r = PeerStateSerde.read(bytes);
         assertSame(r, s);
         assertThat(PeerStateSerde.write(r)).as("stable encoding").isEqualTo(bytes);
@@ -416,6 +466,7 @@ class PeerStateSerdeTest {
                 Object v = f.get(s);
                 if (v instanceof byte[] bytes) v = HexFormat.of().formatHex(bytes);
                 if (v instanceof Double d) v = d + "/" + Long.toHexString(Double.doubleToRawLongBits(d));
+                if (v instanceof FileProgress p) v = "v" + p.version + Arrays.deepToString(p.runs);
                 b.append(f.getName()).append('=').append(v).append('\n');
             } catch (IllegalAccessException e) {
                 throw new AssertionError(e);
@@ -563,7 +614,19 @@ class PeerStateSerdeTest {
         s.asOrg = "Example AG";
         s.domain = "example.ch";
         s.address = "198.51.100.7";
+        s.files = files(5, s.firstSeenAt);
         return s;
+    }
+
+    /** File progress of a torrent with {@code n} files: every file sampled twice, the first two crossed at different times. */
+    static FileProgress files(int n, long base) {
+        FileProgress p = new FileProgress(n);
+        p.add(base + 61_000, new int[] {n, 0, 4}, (have, total) -> have >= total);
+        p.add(base + 1_900_000, new int[] {1, 4, 4, n - 1, 1, 4}, (have, total) -> have >= total);
+        if (n > 2) {
+            p.add(base + 3_700_000, new int[] {2, 4, 4, n - 2, 2, 4}, (have, total) -> have >= total);
+        }
+        return p;
     }
 
     /**

@@ -15,8 +15,10 @@ class RevisitPolicyTest {
     private static final long DELAY = Duration.ofMinutes(30).toMillis();
     private static final long BASE = Duration.ofMinutes(1).toMillis();
     private static final long TORRENT_WAIT = Duration.ofSeconds(30).toMillis();
+    /** The registry's: evaluator.stale-after + connect timeout + session cap + slack. */
+    private static final Duration SESSION_BOUND = StreamsSettings.sessionBound(Settings.defaults());
     private static final RevisitPolicy POLICY = new RevisitPolicy(Duration.ofMinutes(30), Duration.ofMinutes(1), 3, 0.98,
-            Duration.ofSeconds(30));
+            Duration.ofSeconds(30), SESSION_BOUND);
 
     /** A known peer of a registered 100-piece torrent with a dialable endpoint, idle (nothing scheduled or asked). */
     private static PeerState peer() {
@@ -74,9 +76,9 @@ class RevisitPolicyTest {
         PeerState s = waitingFor("r1");
         s.consecutiveFailures = 2;
         s.lastPieces = 40;
-        assertThat(POLICY.afterObservation(s, "r1", true, null, NOW)).isEqualTo(new Decision(Kind.REVISIT_AT, NOW + DELAY, 0, 0));
+        assertThat(POLICY.afterObservation(s, "r1", true, null, NOW, NOW)).isEqualTo(new Decision(Kind.REVISIT_AT, NOW + DELAY, 0, 0));
         s.lastPieces = null;                // silence: unknown completion is revisited too
-        assertThat(POLICY.afterObservation(s, "r1", true, null, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
+        assertThat(POLICY.afterObservation(s, "r1", true, null, NOW, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
     }
 
     @Test
@@ -84,50 +86,50 @@ class RevisitPolicyTest {
         PeerState complete = waitingFor("r1");
         complete.lastPieces = 98;           // 0.98 of 100: at the threshold
         complete.consecutiveFailures = 2;
-        assertThat(POLICY.afterObservation(complete, "r1", true, null, NOW)).isEqualTo(new Decision(Kind.DONE, -1, 0, 0));
+        assertThat(POLICY.afterObservation(complete, "r1", true, null, NOW, NOW)).isEqualTo(new Decision(Kind.DONE, -1, 0, 0));
         complete.lastPieces = 97;
-        assertThat(POLICY.afterObservation(complete, "r1", true, null, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
+        assertThat(POLICY.afterObservation(complete, "r1", true, null, NOW, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
 
         PeerState incoming = peer();        // an incoming peer never told us where to dial
         incoming.sealedEndpoint = null;
         incoming.lastPieces = 10;
-        assertThat(POLICY.afterObservation(incoming, null, true, null, NOW).kind()).isEqualTo(Kind.DONE);
+        assertThat(POLICY.afterObservation(incoming, null, true, null, NOW, NOW).kind()).isEqualTo(Kind.DONE);
     }
 
     @Test
     void onlyTheAnswerToTheOutstandingRequestOrAnObservationOfAnIdlePeerDrives() {
         PeerState s = waitingFor("r2");
         s.lastPieces = 10;
-        assertThat(POLICY.afterObservation(s, "r1", true, null, NOW).kind()).as("answer to an older request").isEqualTo(Kind.UNCHANGED);
-        assertThat(POLICY.afterObservation(s, null, false, FailureReason.REFUSED, NOW).kind()).isEqualTo(Kind.UNCHANGED);
-        assertThat(POLICY.afterObservation(s, "r2", true, null, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
+        assertThat(POLICY.afterObservation(s, "r1", true, null, NOW, NOW).kind()).as("answer to an older request").isEqualTo(Kind.UNCHANGED);
+        assertThat(POLICY.afterObservation(s, null, false, FailureReason.REFUSED, NOW, NOW).kind()).isEqualTo(Kind.UNCHANGED);
+        assertThat(POLICY.afterObservation(s, "r2", true, null, NOW, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
 
         PeerState scheduled = peer();       // revisit scheduled, nothing outstanding: another evaluator's report
         scheduled.dueAt = NOW + 1000;
-        assertThat(POLICY.afterObservation(scheduled, null, true, null, NOW).kind()).isEqualTo(Kind.UNCHANGED);
+        assertThat(POLICY.afterObservation(scheduled, null, true, null, NOW, NOW).kind()).isEqualTo(Kind.UNCHANGED);
 
         PeerState parked = peer();
         parked.parked = true;
         parked.consecutiveFailures = 3;
-        assertThat(POLICY.afterObservation(parked, null, true, null, NOW)).isEqualTo(new Decision(Kind.UNCHANGED, -1, 0, 3));
+        assertThat(POLICY.afterObservation(parked, null, true, null, NOW, NOW)).isEqualTo(new Decision(Kind.UNCHANGED, -1, 0, 3));
 
         PeerState idle = peer();            // unsolicited (e.g. incoming) observation of an idle peer
         idle.lastPieces = 10;
-        assertThat(POLICY.afterObservation(idle, null, true, null, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
+        assertThat(POLICY.afterObservation(idle, null, true, null, NOW, NOW).kind()).isEqualTo(Kind.REVISIT_AT);
     }
 
     @Test
     void failuresBackOffDoublingWithTheAttemptNumberThenPark() {
         PeerState s = waitingFor("r0");
-        Decision first = POLICY.afterObservation(s, "r0", false, FailureReason.REFUSED, NOW);
+        Decision first = POLICY.afterObservation(s, "r0", false, FailureReason.REFUSED, NOW, NOW);
         assertThat(first).isEqualTo(new Decision(Kind.BACK_OFF_UNTIL, NOW + BASE, 1, 1));
 
         s.consecutiveFailures = 1;
-        Decision second = POLICY.afterObservation(s, "r0", false, FailureReason.CONNECT_TIMEOUT, NOW);
+        Decision second = POLICY.afterObservation(s, "r0", false, FailureReason.CONNECT_TIMEOUT, NOW, NOW);
         assertThat(second).isEqualTo(new Decision(Kind.BACK_OFF_UNTIL, NOW + 2 * BASE, 2, 2));
 
         s.consecutiveFailures = 2;          // the 3rd = revisit.max-failures
-        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.RESET, NOW)).isEqualTo(new Decision(Kind.PARK, -1, 0, 3));
+        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.RESET, NOW, NOW)).isEqualTo(new Decision(Kind.PARK, -1, 0, 3));
     }
 
     @Test
@@ -138,21 +140,21 @@ class RevisitPolicyTest {
         assertThat(POLICY.backoffAfter(0)).as("treated as the first").isEqualTo(Duration.ofMinutes(1));
         assertThat(POLICY.backoffAfter(1000)).as("the doubling stops at 2^30").isEqualTo(Duration.ofMinutes(1).multipliedBy(1L << 30));
         RevisitPolicy huge = new RevisitPolicy(Duration.ofMinutes(30), Duration.ofMillis(Long.MAX_VALUE / 4), 3, 0.98,
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), SESSION_BOUND);
         assertThat(huge.backoffAfter(10)).as("saturates instead of wrapping negative").isEqualTo(Duration.ofMillis(Long.MAX_VALUE));
     }
 
     @Test
     void zeroMaxFailuresParksAtTheFirstFailure() {
-        RevisitPolicy strict = new RevisitPolicy(Duration.ofMinutes(30), Duration.ofMinutes(1), 0, 0.98, Duration.ofSeconds(30));
-        assertThat(strict.afterObservation(waitingFor("r0"), "r0", false, FailureReason.REFUSED, NOW).kind()).isEqualTo(Kind.PARK);
+        RevisitPolicy strict = new RevisitPolicy(Duration.ofMinutes(30), Duration.ofMinutes(1), 0, 0.98, Duration.ofSeconds(30), SESSION_BOUND);
+        assertThat(strict.afterObservation(waitingFor("r0"), "r0", false, FailureReason.REFUSED, NOW, NOW).kind()).isEqualTo(Kind.PARK);
     }
 
     @Test
     void doNotContactParksAtOnceWithoutCountingAFailure() {
         PeerState s = waitingFor("r0");
         s.consecutiveFailures = 1;
-        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.DO_NOT_CONTACT, NOW))
+        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.DO_NOT_CONTACT, NOW, NOW))
                 .isEqualTo(new Decision(Kind.PARK, -1, 0, 1));
     }
 
@@ -162,7 +164,7 @@ class RevisitPolicyTest {
             PeerState s = waitingFor("r0");
             s.consecutiveFailures = 2;
             s.nextAttempt = 2;
-            assertThat(POLICY.afterObservation(s, "r0", false, r, NOW)).as(r.name())
+            assertThat(POLICY.afterObservation(s, "r0", false, r, NOW, NOW)).as(r.name())
                     .isEqualTo(new Decision(Kind.BACK_OFF_UNTIL, NOW + BASE, 2, 2));
         }
     }
@@ -172,8 +174,8 @@ class RevisitPolicyTest {
         PeerState s = waitingFor("r0");
         s.lastPieces = 100;
         s.consecutiveFailures = 1;
-        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.REFUSED, NOW)).isEqualTo(new Decision(Kind.DONE, -1, 0, 1));
-        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.DO_NOT_CONTACT, NOW).kind()).isEqualTo(Kind.DONE);
+        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.REFUSED, NOW, NOW)).isEqualTo(new Decision(Kind.DONE, -1, 0, 1));
+        assertThat(POLICY.afterObservation(s, "r0", false, FailureReason.DO_NOT_CONTACT, NOW, NOW).kind()).isEqualTo(Kind.DONE);
     }
 
     @Test
@@ -202,10 +204,42 @@ class RevisitPolicyTest {
     }
 
     @Test
-    void everyRequestSentSchedulesAFallbackRevisit() {
+    void everyRequestSentSchedulesAFallbackRevisitOnlyOnceAnySessionForItIsOver() {
         PeerState s = peer();
         s.consecutiveFailures = 1;
-        assertThat(POLICY.afterContact(s, NOW, 1)).isEqualTo(new Decision(Kind.REVISIT_AT, NOW + DELAY, 1, 1));
+        assertThat(POLICY.afterContact(s, NOW, 1))
+                .isEqualTo(new Decision(Kind.REVISIT_AT, NOW + SESSION_BOUND.toMillis(), 1, 1));
+        // the evaluator starts a request at most stale-after after it is due, and a session lasts connect + cap
+        Settings d = Settings.defaults();
+        assertThat(SESSION_BOUND).isGreaterThan(d.get(Settings.EVALUATOR_STALE_AFTER)
+                .plus(d.get(Settings.EVALUATOR_CONNECT_TIMEOUT)).plus(d.get(Settings.EVALUATOR_SESSION_CAP)));
+    }
+
+    @Test
+    void aPeerWaitingForAnAnswerIsContactedByNothingElse() {
+        PeerState s = waitingFor("r1");
+        s.dueAt = NOW + SESSION_BOUND.toMillis();
+        for (long t = NOW; t < s.dueAt; t += DELAY / 7) {
+            assertThat(POLICY.afterDiscovery(s, t).kind()).as("rediscovery at +" + (t - NOW) + " ms").isEqualTo(Kind.UNCHANGED);
+            assertThat(POLICY.afterObservation(s, "older", false, FailureReason.CLOSED_AFTER_HANDSHAKE, t, t).kind())
+                    .as("the answer to an older request").isEqualTo(Kind.UNCHANGED);
+            assertThat(POLICY.afterObservation(s, null, true, null, t, t).kind())
+                    .as("an incoming session").isEqualTo(Kind.UNCHANGED);
+        }
+    }
+
+    @Test
+    void aPeerIsRevisitedOneDelayAfterWhatWasObservedHoweverLateTheAnswer() {
+        for (long late : new long[] {0, 1, 4_000, DELAY / 2, DELAY - 1}) {
+            long observedAt = NOW - late;
+            assertThat(POLICY.afterObservation(waitingFor("r1"), "r1", true, null, observedAt, NOW))
+                    .as("answer " + late + " ms after the observation")
+                    .isEqualTo(new Decision(Kind.REVISIT_AT, observedAt + DELAY, 0, 0));
+        }
+        // an answer later than the delay: at once; an evaluator clock ahead of ours: never more than a delay from now
+        assertThat(POLICY.afterObservation(waitingFor("r1"), "r1", true, null, NOW - 3 * DELAY, NOW).at()).isEqualTo(NOW);
+        assertThat(POLICY.afterObservation(waitingFor("r1"), "r1", true, null, NOW + DELAY, NOW).at()).isEqualTo(NOW + DELAY);
+        assertThat(POLICY.revisitAfter(Long.MAX_VALUE, NOW)).isEqualTo(NOW + DELAY);
     }
 
     @Test

@@ -42,6 +42,7 @@ final class TopologyFixture implements AutoCloseable {
     final TestOutputTopic<String, PeerSummary> peers;
     final TestOutputTopic<String, ConfirmedDownload> confirmed;
     final TestOutputTopic<String, Discovery> discoveries;
+    final TestOutputTopic<String, org.btda.events.FileDownload> fileDownloads;
     final Path stateDir;
 
     TopologyFixture(StreamsSettings cfg) {
@@ -65,6 +66,8 @@ final class TopologyFixture implements AutoCloseable {
         peers = driver.createOutputTopic(StreamTopics.outPeers(topics), s.deserializer(), AvroSerde.of(PeerSummary.class).deserializer());
         confirmed = driver.createOutputTopic(topics.confirmedDownloads(), s.deserializer(), AvroSerde.of(ConfirmedDownload.class).deserializer());
         discoveries = driver.createOutputTopic(StreamTopics.outDiscoveries(topics), s.deserializer(), AvroSerde.of(Discovery.class).deserializer());
+        fileDownloads = driver.createOutputTopic(topics.fileDownloads(), s.deserializer(),
+                AvroSerde.of(org.btda.events.FileDownload.class).deserializer());
     }
 
     /** The production sealer under a fixed test secret. */

@@ -48,6 +48,8 @@ public final class Settings {
             "duration", "hard limit on one contact session");
     public static final Setting<Duration> EVALUATOR_CONNECT_TIMEOUT = Setting.define("evaluator.connect-timeout", DURATION, Duration.ofSeconds(5),
             "duration", "TCP connect timeout for outgoing contacts");
+    public static final Setting<Duration> EVALUATOR_PIECE_GRACE = Setting.define("evaluator.piece-grace", DURATION, Duration.ofSeconds(2),
+            "duration", "a contact ends this long after the peer's piece count became known (bitfield, have_all, have_none), leaving time for haves that complete a partial bitfield");
     public static final Setting<Integer> EVALUATOR_MAX_SESSIONS = Setting.define("evaluator.max-sessions", ints(1, 1_000_000), 2000,
             "sessions", "concurrent contact sessions per evaluator (the --active flag)");
     public static final Setting<Duration> EVALUATOR_STALE_AFTER = Setting.define("evaluator.stale-after", DURATION, Duration.ofMinutes(15),
@@ -69,7 +71,7 @@ public final class Settings {
 
     // ---- revisits -------------------------------------------------------------------------------------------------
     public static final Setting<Duration> REVISIT_DELAY = Setting.define("revisit.delay", DURATION, Duration.ofMinutes(5),
-            "duration", "time between contacts with the same peer");
+            "duration", "time from a peer's last observation to its next contact; bounds every crossing bracket: crossed_at - last_below_at <= revisit.delay + network.timeout for a peer that answers each contact");
     public static final Setting<Integer> REVISIT_MAX_FAILURES = Setting.define("revisit.max-failures", ints(0, 1000), 5,
             "count", "consecutive failed contacts after which a peer is no longer revisited");
     public static final Setting<Duration> REVISIT_BACKOFF_BASE = Setting.define("revisit.backoff-base", DURATION, Duration.ofMinutes(1),
@@ -106,10 +108,10 @@ public final class Settings {
             "port", "UDP port of the DHT node; 0 = any");
     public static final Setting<List<String>> DHT_BOOTSTRAP = Setting.define("dht.bootstrap", LIST,
             List.of("router.bittorrent.com:6881", "dht.transmissionbt.com:6881", "router.utorrent.com:6881"),
-            "host:port list", "DHT bootstrap nodes");
+            "host:port list", "DHT bootstrap nodes; IPv6 literals in brackets, [address]:port");
     public static final Setting<Integer> DHT_MAX_QUERIES_PER_SECOND = Setting.define("dht.max-queries-per-second", ints(1, 100_000), 50,
             "queries/s", "rate limit of outgoing DHT queries");
-    public static final Setting<String> DHT_BIND_ADDRESS = Setting.define("dht.bind-address", STRING, "", "address", "local address of the DHT UDP socket; empty = all");
+    public static final Setting<String> DHT_BIND_ADDRESS = Setting.define("dht.bind-address", STRING, "", "address", "local address of the DHT UDP socket, whose family is the DHT's (BEP 32); empty = all, IPv4 and IPv6");
     public static final Setting<Duration> DHT_QUERY_TIMEOUT = Setting.define("dht.query-timeout", DURATION, Duration.ofSeconds(3), "duration", "a DHT query unanswered for this long counts as failed");
     public static final Setting<Integer> DHT_ALPHA = Setting.define("dht.alpha", ints(1, 16), 4, "queries", "parallel queries of one DHT lookup");
 

@@ -53,6 +53,11 @@ public final class Topics {
         return prefix + "confirmed-downloads";
     }
 
+    /** Keyed by peer ref; FileDownload (one per torrent, peer and file of a multi-file torrent). */
+    public String fileDownloads() {
+        return prefix + "file-downloads";
+    }
+
     /**
      * Keyed by evaluator instance id; EvaluatorStatsRecord. Created by the evaluator's {@link TopicContributor};
      * named here so the sink can read it without depending on the evaluator.
@@ -114,6 +119,7 @@ public final class Topics {
                 spec(harvestRequests(), EVENT_RETENTION),
                 spec(contacts(), addressRetention),
                 spec(observations(), EVENT_RETENTION),
-                spec(confirmedDownloads(), EVENT_RETENTION));
+                spec(confirmedDownloads(), EVENT_RETENTION),
+                spec(fileDownloads(), EVENT_RETENTION));
     }
 }

@@ -34,7 +34,7 @@ class TopicsTest {
         Topics t = new Topics(KafkaConfig.from(Settings.defaults().with("kafka.partitions", "4").with("kafka.address-retention", "2h")));
         List<TopicSpec> all = t.all();
         assertThat(all).extracting(TopicSpec::name).startsWith(t.torrents(), t.discovered(), t.harvestRequests(),
-                t.contacts(), t.observations(), t.confirmedDownloads());
+                t.contacts(), t.observations(), t.confirmedDownloads(), t.fileDownloads());
         assertThat(all).allMatch(s -> s.partitions() == 4 && s.replicationFactor() == 1);
         TopicSpec torrents = all.get(0);
         assertThat(torrents.compacted()).isTrue();

@@ -71,6 +71,15 @@ public final class ContactEngine implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true);
     }
 
+    /**
+     * The bind address serves peers of its own family only: an IPv4 address cannot reach an IPv6 peer (nor the other way
+     * round), so those are dialled from the address the system picks rather than not at all.
+     */
+    private boolean dialsFromBindAddress(ContactTarget target) {
+        return localAddress != null
+                && localAddress.getAddress().getClass() == target.address().getAddress().getClass();
+    }
+
     public CompletableFuture<ContactResult> contact(ContactTarget target) {
         if (self.test(target.address())) {
             stats.selfSkipped();
@@ -111,7 +120,7 @@ public final class ContactEngine implements AutoCloseable {
         });
         try {
             Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring, encrypted));
-            ChannelFuture f = localAddress == null ? b.connect(target.address()) : b.connect(target.address(), localAddress);
+            ChannelFuture f = dialsFromBindAddress(target) ? b.connect(target.address(), localAddress) : b.connect(target.address());
             f.addListener((ChannelFuture cf) -> {
                 if (!cf.isSuccess()) {
                     session.fail(FailureClassifier.connectFailure(cf.cause()), String.valueOf(cf.cause().getMessage()));

@@ -21,13 +21,26 @@ import org.btda.events.Transport;
  * @param pexPeers        endpoints the peer announced in ut_pex 'added'/'added6' (bounded)
  * @param transport       what carried the connection; null when never dialled
  * @param encryption      PLAIN or RC4 (after MSE) for the attempt this result describes; null when never dialled
+ * @param filePieces      pieces held per file of a multi-file torrent (see {@code FilePieces.held}); null when the
+ *                        layout or the piece count is unknown
  */
 public record ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
                             long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
                             String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
                             Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
                             long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
-                            Encryption encryption) {
+                            Encryption encryption, int[] filePieces) {
+
+    public ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
+                         long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
+                         String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
+                         Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
+                         long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
+                         Encryption encryption) {
+        this(target, failure, failureDetail, pieces, startedAtMillis, observedAtMillis, peerId, reserved, extClient,
+                extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis, longestGapMillis,
+                pexPeers, transport, encryption, null);
+    }
 
     public boolean success() {
         return failure == null;
@@ -36,7 +49,7 @@ public record ContactResult(ContactTarget target, FailureReason failure, String 
     public ContactResult withFailureDetail(String detail) {
         return new ContactResult(target, failure, detail, pieces, startedAtMillis, observedAtMillis, peerId, reserved,
                 extClient, extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis,
-                longestGapMillis, pexPeers, transport, encryption);
+                longestGapMillis, pexPeers, transport, encryption, filePieces);
     }
 
     /** A contact that was never dialled (stale request, do-not-contact list, overload). */

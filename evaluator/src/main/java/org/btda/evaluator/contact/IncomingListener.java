@@ -143,6 +143,8 @@ public final class IncomingListener implements AutoCloseable {
             p.addLast("message-decoder", new PeerMessageDecoder(baseWiring.limits(), SessionWiring.EXTENSION_IDS,
                     baseWiring.counters()));
             p.addLast("quiet", new IdleStateHandler(false, baseWiring.quietMillis(), 0, 0, TimeUnit.MILLISECONDS));
+            // an incoming session is a session with the peer like an outgoing one: it ends once the count is known
+            p.addLast("piece-grace", new PieceCountGrace(baseWiring.pieceGraceMillis()));
             p.addLast("session", new Gate());
         }
     }
@@ -210,7 +212,7 @@ public final class IncomingListener implements AutoCloseable {
                     return;
                 }
                 ContactTarget target = new ContactTarget(prefix.infoHash(),
-                        (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount());
+                        (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount(), t.files());
                 stats.incomingSessionStarted();
                 Session session = new Session(target, stats::incomingSessionEnded);
                 session.encryption = encryption;

@@ -70,7 +70,8 @@ final class Session {
                 startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
                 peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize,
                 extMessages, messages,
-                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), Transport.TCP, encryption);
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), Transport.TCP, encryption,
+                ok && pieces.known() && target.files() != null ? target.files().held(pieces) : null);
     }
 
     CompletableFuture<ContactResult> future() {

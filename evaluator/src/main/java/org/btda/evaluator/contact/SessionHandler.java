@@ -21,15 +21,16 @@ import org.btda.protocol.wire.PexMessage;
 /**
  * One contact's conversation. Sends our handshake on connect; after the peer's, our extended handshake (if it speaks
  * BEP 10) and have_none (if it speaks BEP 6: btda claims nothing); then only listens, applying piece messages to a
- * {@link org.btda.protocol.pieces.PieceSet}, until the peer is quiet for the quiet timeout (the
- * {@link io.netty.handler.timeout.IdleStateHandler} in front of us sees decoded messages, so each message resets it), the
- * message budget is spent or the session cap is hit. Never sends request or piece.
+ * {@link org.btda.protocol.pieces.PieceSet}, until the piece count has been known for the grace ({@link PieceCountGrace}),
+ * the peer is quiet for the quiet timeout (the {@link io.netty.handler.timeout.IdleStateHandler} in front of us sees
+ * decoded messages, so each message resets it), the message budget is spent or the session cap is hit. Never sends
+ * request or piece.
  *
  * <p>An incoming peer that gives no BEP 10 listen port cannot be dialled back, so its own connection is the only way to
- * see it finish: it is <em>followed</em> (when the wiring says so). The quiet timeout, the message budget and the
- * session cap then give way to the follow rules: a snapshot result every follow interval when the piece count changed,
- * and the end when the peer has every piece, has had no new piece for a whole interval, hangs up, or the follow cap is
- * reached.
+ * see it finish: it is <em>followed</em> (when the wiring says so). The grace, the quiet timeout, the message budget
+ * and the session cap then give way to the follow rules: a snapshot result every follow interval when the piece count
+ * changed, and the end when the peer has every piece, has had no new piece for a whole interval, hangs up, or the
+ * follow cap is reached.
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
@@ -176,9 +177,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            if (following()) return; // quiet between haves is normal for a downloader; the follow tick decides
-            endByUs(ctx); // quiet long enough: the normal end of a contact
+        if (evt == PieceCountGrace.SETTLED || evt instanceof IdleStateEvent) {
+            if (following()) return; // a downloader's count never settles and quiet between haves is normal: the follow tick decides
+            endByUs(ctx); // the piece count settled, or quiet long enough: the normal ends of a contact
         } else {
             ctx.fireUserEventTriggered(evt);
         }

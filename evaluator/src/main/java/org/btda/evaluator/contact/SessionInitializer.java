@@ -18,7 +18,7 @@ import org.btda.protocol.wire.PeerMessageEncoder;
  * Pipeline of one contact: the MSE/PE transport when the contact is encrypted (it hands plaintext up and takes it
  * down, so nothing above it knows), handshake decoder (removes itself after 68 bytes), framed message decoder, then the idle
  * handler — behind the decoders so that it is reset by whole messages, not by single bytes (a peer dribbling one byte a
- * second is quiet) — and the session handler.
+ * second is quiet) — the piece-count grace (ends the contact once the piece count is known) and the session handler.
  */
 final class SessionInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -50,6 +50,7 @@ final class SessionInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("handshake-decoder", new HandshakeDecoder(false, wiring.counters()));
         p.addLast("message-decoder", new PeerMessageDecoder(wiring.limits(), SessionWiring.EXTENSION_IDS, wiring.counters()));
         p.addLast("quiet", new IdleStateHandler(false, wiring.quietMillis(), 0, 0, TimeUnit.MILLISECONDS));
+        p.addLast("piece-grace", new PieceCountGrace(wiring.pieceGraceMillis()));
         p.addLast("session", new SessionHandler(session, wiring));
     }
 }

@@ -18,7 +18,7 @@ import org.btda.protocol.wire.WireCounters;
 /** What every session of one engine shares: our identity, limits and codec counters. Immutable. */
 record SessionWiring(byte[] peerId, long quietMillis, long sessionCapMillis, int maxMessages, PeerWireLimits limits,
                      WireCounters counters, ExtendedHandshake extendedHandshake, MseCounters mseCounters,
-                     SecureRandom random, long followIntervalMillis, long followCapMillis) {
+                     SecureRandom random, long followIntervalMillis, long followCapMillis, long pieceGraceMillis) {
 
     /** We assign ut_pex only: btda neither serves nor fetches metadata here. */
     static final ExtensionIds EXTENSION_IDS = new ExtensionIds(1, 0);
@@ -26,7 +26,7 @@ record SessionWiring(byte[] peerId, long quietMillis, long sessionCapMillis, int
     static SessionWiring of(EvaluatorConfig cfg, byte[] peerId, WireCounters counters) {
         return new SessionWiring(peerId, cfg.quietTimeout().toMillis(), cfg.sessionCap().toMillis(), cfg.maxMessages(),
                 PeerWireLimits.DEFAULT.withMaxFrameLength(cfg.maxFrameBytes()), counters, OutgoingMessages.EXTENDED_HANDSHAKE,
-                new MseCounters(cfg.mseMaxHandshakes()), new SecureRandom(), 0, 0);
+                new MseCounters(cfg.mseMaxHandshakes()), new SecureRandom(), 0, 0, cfg.pieceGrace().toMillis());
     }
 
     /**
@@ -36,7 +36,8 @@ record SessionWiring(byte[] peerId, long quietMillis, long sessionCapMillis, int
      */
     SessionWiring forIncoming(int listenPort, long followIntervalMillis, long followCapMillis) {
         return new SessionWiring(peerId, quietMillis, sessionCapMillis, maxMessages, limits, counters,
-                OutgoingMessages.extendedHandshake(listenPort), mseCounters, random, followIntervalMillis, followCapMillis);
+                OutgoingMessages.extendedHandshake(listenPort), mseCounters, random, followIntervalMillis, followCapMillis,
+                pieceGraceMillis);
     }
 
     boolean follows() {

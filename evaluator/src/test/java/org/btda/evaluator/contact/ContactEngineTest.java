@@ -44,6 +44,8 @@ class ContactEngineTest {
         stats = new EvaluatorStats();
         EvaluatorConfig cfg = EvaluatorConfig.defaults()
                 .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(1500), Duration.ofSeconds(6))
+                // these scripts are about reading until quiet; the end by a settled piece count: PieceCountGraceTest
+                .withPieceGrace(Duration.ofSeconds(6))
                 .withMaxMessages(50);
         engine = new ContactEngine(cfg, stats, a -> a.getAddress()[3] == 99); // 127.0.0.99 is "do not contact"
     }

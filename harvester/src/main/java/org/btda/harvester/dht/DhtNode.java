@@ -14,10 +14,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -38,7 +42,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A mainline DHT node (BEP 5) on one Netty UDP channel. It answers ping, find_node, get_peers and announce_peer like
  * any good citizen, runs iterative lookups for the harvester and announces when asked. All packet handling runs on the
- * channel's event loop; the routing table, token manager and peer store are small synchronized objects.
+ * channel's event loop; the routing tables, token manager and peer store are small synchronized objects.
+ *
+ * <p>IPv6 (BEP 32): the families the socket serves follow its bind address: an IPv4 address serves IPv4, an IPv6
+ * address IPv6, the wildcard both (the JDK opens a dual-stack socket). Each family has its own routing table, as BEP 32
+ * asks, and its own lookups ({@code nodes} vs {@code nodes6}); a lookup's peers are the union of both.
  *
  * <p>Hostile input is counted in {@link DhtCounters} and dropped: malformed datagrams, replies with an unknown
  * transaction id, and replies from an address other than the one queried (spoofing).
@@ -52,7 +60,11 @@ public final class DhtNode implements AutoCloseable {
 
     private final DhtConfig config;
     private final NodeId id;
-    private final RoutingTable table;
+    private final RoutingTable table4;
+    private final RoutingTable table6;
+    /** The families this socket serves: {@code [false, true]} = IPv6 only. */
+    private final boolean serves4;
+    private final boolean serves6;
     private final TokenManager tokens = new TokenManager(System::currentTimeMillis);
     private final PeerStore peerStore = new PeerStore();
     private final TokenBucket rate;
@@ -76,7 +88,8 @@ public final class DhtNode implements AutoCloseable {
         DhtStateStore.State state = DhtStateStore.load(config.stateFile());
         this.id = state != null ? state.id() : NodeId.random();
         this.savedNodes = state != null ? state.nodes() : List.of();
-        this.table = new RoutingTable(id, System.currentTimeMillis());
+        this.table4 = new RoutingTable(id, System.currentTimeMillis());
+        this.table6 = new RoutingTable(id, System.currentTimeMillis());
         this.rate = new TokenBucket(config.maxQueriesPerSecond(), MAX_RATE_DELAY_NANOS, System::nanoTime);
         this.ownGroup = ownsGroup ? group : null;
         Bootstrap b = new Bootstrap().group(group).channel(NioDatagramChannel.class)
@@ -86,6 +99,9 @@ public final class DhtNode implements AutoCloseable {
                 .handler(new Handler());
         this.channel = b.bind(config.bind()).sync().channel();
         this.loop = channel.eventLoop();
+        InetAddress local = localAddress().getAddress();
+        this.serves6 = local instanceof Inet6Address;
+        this.serves4 = !serves6 || local.isAnyLocalAddress();
         long every = config.maintenanceInterval().toMillis();
         this.maintenance = loop.scheduleWithFixedDelay(this::maintain, every, every, TimeUnit.MILLISECONDS);
     }
@@ -122,35 +138,99 @@ public final class DhtNode implements AutoCloseable {
         return counters;
     }
 
+    /** Nodes in both routing tables. */
     public int routingTableSize() {
-        return table.size();
+        return table4.size() + table6.size();
     }
 
+    /** IPv4 nodes first, then IPv6. */
     public List<NodeInfo> routingTableNodes() {
-        return table.nodes();
+        List<NodeInfo> out = new ArrayList<>(table4.nodes());
+        out.addAll(table6.nodes());
+        return out;
+    }
+
+    /** Nodes in the routing table of one family. */
+    public int routingTableSize(boolean ipv6) {
+        return table(ipv6).size();
+    }
+
+    private RoutingTable table(boolean ipv6) {
+        return ipv6 ? table6 : table4;
+    }
+
+    private RoutingTable tableFor(InetSocketAddress a) {
+        return table(isIpv6(a));
+    }
+
+    private static boolean isIpv6(InetSocketAddress a) {
+        return a.getAddress() instanceof Inet6Address;
+    }
+
+    /** The families served, IPv4 first. */
+    private List<Boolean> families() {
+        List<Boolean> out = new ArrayList<>(2);
+        if (serves4) {
+            out.add(false);
+        }
+        if (serves6) {
+            out.add(true);
+        }
+        return out;
+    }
+
+    private List<InetSocketAddress> bootstrapNodes(boolean ipv6) {
+        return config.bootstrap().stream().filter(a -> a.getAddress() != null && isIpv6(a) == ipv6).toList();
     }
 
     /**
-     * Fills the routing table: a find_node lookup for our own id, seeded with the saved table and the configured
-     * bootstrap nodes. Completes with the table size.
+     * Fills the routing tables: per family served, a find_node lookup for our own id, seeded with the saved table and
+     * the configured bootstrap nodes of that family. Completes with the number of nodes in both tables.
      */
     public CompletableFuture<Integer> bootstrap() {
-        List<NodeInfo> seeds = new ArrayList<>(savedNodes);
-        seeds.addAll(table.closest(id, RoutingTable.K));
-        return new Lookup(this::query, id, id, false, config.alpha(), MAX_QUERIES_PER_LOOKUP, seeds,
-                config.bootstrap()).run().thenApply(l -> table.size());
+        List<CompletableFuture<Integer>> all = families().stream().map(this::bootstrap).toList();
+        return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> routingTableSize());
     }
 
-    /** Iterative get_peers for {@code infoHash}; bootstraps first if the table is empty. */
+    private CompletableFuture<Integer> bootstrap(boolean ipv6) {
+        RoutingTable table = table(ipv6);
+        List<NodeInfo> seeds = new ArrayList<>(savedNodes);
+        seeds.addAll(table.closest(id, RoutingTable.K));
+        return new Lookup(this::query, id, id, false, ipv6, config.alpha(), MAX_QUERIES_PER_LOOKUP, seeds,
+                bootstrapNodes(ipv6)).run().thenApply(l -> table.size());
+    }
+
+    /**
+     * Iterative get_peers for {@code infoHash} in every family served (bootstrapping a family whose table is empty
+     * first); the result merges them: peers of both families, the closest token holders of each.
+     */
     public CompletableFuture<LookupResult> lookup(InfoHash infoHash) {
-        CompletableFuture<Integer> ready = table.size() == 0 ? bootstrap() : CompletableFuture.completedFuture(0);
         NodeId target = NodeId.of(infoHash);
-        return ready.thenCompose(ignored -> {
-            counters.lookups.increment();
-            List<InetSocketAddress> anon = table.size() < RoutingTable.K ? config.bootstrap() : List.of();
-            return new Lookup(this::query, id, target, true, config.alpha(), MAX_QUERIES_PER_LOOKUP,
-                    table.closest(target, RoutingTable.K), anon).run();
-        }).thenApply(l -> new LookupResult(infoHash, l.peers(), l.queried(), l.responded(), l.closestResponded()));
+        counters.lookups.increment();
+        List<CompletableFuture<Lookup>> runs = new ArrayList<>();
+        for (boolean ipv6 : families()) {
+            RoutingTable table = table(ipv6);
+            CompletableFuture<Integer> ready = table.size() == 0 ? bootstrap(ipv6) : CompletableFuture.completedFuture(0);
+            runs.add(ready.thenCompose(ignored -> {
+                List<InetSocketAddress> anon = table.size() < RoutingTable.K ? bootstrapNodes(ipv6) : List.of();
+                return new Lookup(this::query, id, target, true, ipv6, config.alpha(), MAX_QUERIES_PER_LOOKUP,
+                        table.closest(target, RoutingTable.K), anon).run();
+            }));
+        }
+        return CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Set<InetSocketAddress> peers = new LinkedHashSet<>();
+            List<LookupResult.TokenHolder> closest = new ArrayList<>();
+            int queried = 0;
+            int responded = 0;
+            for (CompletableFuture<Lookup> run : runs) {
+                Lookup l = run.join();
+                peers.addAll(l.peers());
+                closest.addAll(l.closestResponded());
+                queried += l.queried();
+                responded += l.responded();
+            }
+            return new LookupResult(infoHash, new ArrayList<>(peers), queried, responded, closest);
+        });
     }
 
     /**
@@ -251,7 +331,7 @@ public final class DhtNode implements AutoCloseable {
         }
         counters.timeouts.increment();
         if (p.expected() != null) {
-            table.failed(p.expected());
+            tableFor(p.to()).failed(p.expected());
         }
         p.future().completeExceptionally(new TimeoutException("no answer from " + p.to()));
     }
@@ -259,12 +339,15 @@ public final class DhtNode implements AutoCloseable {
     private void maintain() {
         long now = System.currentTimeMillis();
         peerStore.expire(now);
-        if (table.size() == 0 && !config.bootstrap().isEmpty()) {
-            bootstrap();
-        }
-        for (NodeId target : table.refreshTargets(now, random)) {
-            new Lookup(this::query, id, target, false, config.alpha(), MAX_QUERIES_PER_LOOKUP,
-                    table.closest(target, RoutingTable.K), List.of()).run();
+        for (boolean ipv6 : families()) {
+            RoutingTable table = table(ipv6);
+            if (table.size() == 0 && !bootstrapNodes(ipv6).isEmpty()) {
+                bootstrap(ipv6);
+            }
+            for (NodeId target : table.refreshTargets(now, random)) {
+                new Lookup(this::query, id, target, false, ipv6, config.alpha(), MAX_QUERIES_PER_LOOKUP,
+                        table.closest(target, RoutingTable.K), List.of()).run();
+            }
         }
         saveState();
     }
@@ -273,7 +356,7 @@ public final class DhtNode implements AutoCloseable {
         if (config.stateFile() == null) {
             return;
         }
-        List<NodeInfo> nodes = table.nodes();
+        List<NodeInfo> nodes = routingTableNodes();
         try {
             DhtStateStore.save(config.stateFile(), id, nodes.isEmpty() ? savedNodes : nodes);
         } catch (IOException e) {
@@ -355,7 +438,7 @@ public final class DhtNode implements AutoCloseable {
         p.timeout().cancel(false);
         if (m instanceof KrpcMessage.Response r) {
             counters.responsesReceived.increment();
-            table.seen(new NodeInfo(r.sender(), from), System.currentTimeMillis());
+            tableFor(from).seen(new NodeInfo(r.sender(), from), System.currentTimeMillis());
             p.future().complete(r);
         } else if (m instanceof KrpcMessage.Error e) {
             counters.errorsReceived.increment();
@@ -368,25 +451,28 @@ public final class DhtNode implements AutoCloseable {
         counters.queriesReceived.increment();
         long now = System.currentTimeMillis();
         if (!q.readOnly()) {
-            table.seen(new NodeInfo(q.sender(), from), now);
+            tableFor(from).seen(new NodeInfo(q.sender(), from), now);
         }
         try {
             BDict r = Krpc.withId(id);
             switch (q.method()) {
                 case "ping" -> {
                 }
-                case "find_node" -> r.put("nodes", Krpc.encodeNodes(table.closest(Krpc.id(q.args(), "target"),
-                        RoutingTable.K)));
+                case "find_node" -> putNodes(r, Krpc.id(q.args(), "target"), Krpc.Want.of(q.args(), from));
                 case "get_peers" -> {
                     NodeId hash = Krpc.id(q.args(), "info_hash");
                     r.put("token", tokens.tokenFor(from.getAddress()));
-                    List<InetSocketAddress> values = peerStore.get(hash, now);
-                    if (!values.isEmpty()) {
-                        List<Object> compact = new ArrayList<>(values.size());
-                        values.forEach(v -> compact.add(Krpc.compactPeer(v)));
+                    // BEP 32: values of the family the query came over (an IPv4 node cannot dial IPv6 peers).
+                    List<Object> compact = new ArrayList<>();
+                    for (InetSocketAddress v : peerStore.get(hash, now)) {
+                        if (isIpv6(v) == isIpv6(from)) {
+                            compact.add(Krpc.compactPeer(v));
+                        }
+                    }
+                    if (!compact.isEmpty()) {
                         r.put("values", compact);
                     }
-                    r.put("nodes", Krpc.encodeNodes(table.closest(hash, RoutingTable.K)));
+                    putNodes(r, hash, Krpc.Want.of(q.args(), from));
                 }
                 case "announce_peer" -> {
                     NodeId hash = Krpc.id(q.args(), "info_hash");
@@ -410,6 +496,16 @@ public final class DhtNode implements AutoCloseable {
             return Krpc.encode(new KrpcMessage.Response(q.transactionId(), id, r));
         } catch (KrpcException e) {
             return error(q, Krpc.ERROR_PROTOCOL, e.getMessage());
+        }
+    }
+
+    /** {@code nodes} and/or {@code nodes6} (BEP 32 {@code want}): the K closest of each table asked for. */
+    private void putNodes(BDict r, NodeId target, Krpc.Want want) {
+        if (want.n4()) {
+            r.put("nodes", Krpc.encodeNodes(table4.closest(target, RoutingTable.K)));
+        }
+        if (want.n6()) {
+            r.put("nodes6", Krpc.encodeNodes6(table6.closest(target, RoutingTable.K)));
         }
     }
 

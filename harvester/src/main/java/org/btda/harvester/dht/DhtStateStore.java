@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import org.btda.protocol.bencode.BDict;
 import org.btda.protocol.bencode.Bencode;
@@ -15,9 +16,9 @@ import org.btda.protocol.dht.NodeId;
 import org.btda.protocol.dht.NodeInfo;
 
 /**
- * Node id and routing table on disk: a bencoded dict {@code {id: 20 bytes, nodes: compact node info}}. Keeping the id
- * stable matters (other nodes' tables point at it); keeping the nodes means a restart resumes without the bootstrap
- * routers. Written atomically (temp file + move) so a crash never leaves half a file.
+ * Node id and routing tables on disk: a bencoded dict {@code {id: 20 bytes, nodes: compact node info, nodes6: BEP 32
+ * compact IPv6 node info}}. Keeping the id stable matters (other nodes' tables point at it); keeping the nodes means a
+ * restart resumes without the bootstrap routers. Written atomically (temp file + move) so a crash never leaves half a file.
  */
 final class DhtStateStore {
     private static final BencodeLimits LIMITS = new BencodeLimits(4, 1 << 20, 1 << 20, 100);
@@ -42,10 +43,13 @@ final class DhtStateStore {
             }
             byte[] id = d.getBytes("id");
             byte[] nodes = d.getBytes("nodes");
+            byte[] nodes6 = d.getBytes("nodes6");
             if (id == null || id.length != NodeId.LENGTH) {
                 return null;
             }
-            return new State(NodeId.of(id), nodes == null ? List.of() : Krpc.decodeNodes(nodes));
+            List<NodeInfo> all = new ArrayList<>(nodes == null ? List.of() : Krpc.decodeNodes(nodes));
+            all.addAll(nodes6 == null ? List.of() : Krpc.decodeNodes6(nodes6));
+            return new State(NodeId.of(id), all);
         } catch (IOException | BencodeException | KrpcException e) {
             return null;
         }
@@ -54,7 +58,8 @@ final class DhtStateStore {
     static void save(Path file, NodeId id, List<NodeInfo> nodes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        byte[] data = Bencode.encode(new BDict().put("id", id.bytes()).put("nodes", Krpc.encodeNodes(nodes)));
+        byte[] data = Bencode.encode(new BDict().put("id", id.bytes()).put("nodes", Krpc.encodeNodes(nodes))
+                .put("nodes6", Krpc.encodeNodes6(nodes)));
         Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
         try {
             Files.write(tmp, data);

@@ -1,5 +1,6 @@
 package org.btda.harvester.dht;
 
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,6 +23,9 @@ import org.btda.protocol.dht.NodeInfo;
  * closest not-yet-queried candidates among the K closest live ones, and ends when those K have all answered or failed.
  * For get_peers it keeps going after the first {@code values} (BEP 5 allows stopping, but a measurement wants every
  * peer the closest nodes know) and collects peers from all of them. Bounded by {@code maxQueries}.
+ *
+ * <p>One lookup walks one address family (BEP 32: a separate routing table per family): an IPv6 lookup takes only IPv6
+ * candidates, asks for {@code nodes6} with {@code want} and reads {@code nodes6} from the replies.
  */
 final class Lookup {
     /** Sends one query; the future fails on timeout, error reply or rate-limit refusal. */
@@ -45,6 +49,7 @@ final class Lookup {
     private final NodeId self;
     private final NodeId target;
     private final boolean getPeers;
+    private final boolean ipv6;
     private final int alpha;
     private final int maxQueries;
     private final TreeMap<NodeId, Candidate> candidates;
@@ -56,18 +61,19 @@ final class Lookup {
     private int queried;
     private int responded;
 
-    Lookup(Transport transport, NodeId self, NodeId target, boolean getPeers, int alpha, int maxQueries,
+    Lookup(Transport transport, NodeId self, NodeId target, boolean getPeers, boolean ipv6, int alpha, int maxQueries,
             List<NodeInfo> seeds, List<InetSocketAddress> anonymousSeeds) {
         this.transport = transport;
         this.self = self;
         this.target = target;
         this.getPeers = getPeers;
+        this.ipv6 = ipv6;
         this.alpha = alpha;
         this.maxQueries = maxQueries;
         this.candidates = new TreeMap<>(target::compareDistance);
         seeds.forEach(this::offer);
         anonymousSeeds.forEach(a -> {
-            if (addresses.add(a)) {
+            if (ofFamily(a) && addresses.add(a)) {
                 anonymous.add(a);
             }
         });
@@ -78,8 +84,13 @@ final class Lookup {
         return done;
     }
 
+    private boolean ofFamily(InetSocketAddress a) {
+        return (a.getAddress() instanceof Inet6Address) == ipv6;
+    }
+
     private void offer(NodeInfo n) {
-        if (!n.id().equals(self) && !candidates.containsKey(n.id()) && addresses.add(n.address())) {
+        if (ofFamily(n.address()) && !n.id().equals(self) && !candidates.containsKey(n.id())
+                && addresses.add(n.address())) {
             candidates.put(n.id(), new Candidate(n));
         }
     }
@@ -120,7 +131,8 @@ final class Lookup {
     }
 
     private void send(InetSocketAddress to, Candidate c) {
-        BDict args = Krpc.withId(self).put(getPeers ? "info_hash" : "target", target.bytes());
+        BDict args = Krpc.withId(self).put(getPeers ? "info_hash" : "target", target.bytes())
+                .put("want", new Krpc.Want(!ipv6, ipv6).asList());
         transport.query(to, c == null ? null : c.node.id(), getPeers ? "get_peers" : "find_node", args)
                 .whenComplete((r, err) -> onReply(to, c, r, err));
     }
@@ -151,10 +163,10 @@ final class Lookup {
 
     /** Takes nodes and values from a reply; malformed fields are ignored (the rest of the reply is still useful). */
     private void absorb(BDict values) {
-        byte[] nodes = Krpc.bytes(values, "nodes");
+        byte[] nodes = Krpc.bytes(values, ipv6 ? "nodes6" : "nodes");
         if (nodes != null) {
             try {
-                Krpc.decodeNodes(nodes).forEach(this::offer);
+                (ipv6 ? Krpc.decodeNodes6(nodes) : Krpc.decodeNodes(nodes)).forEach(this::offer);
             } catch (KrpcException ignored) {
                 // partial compact list: drop it, keep values
             }

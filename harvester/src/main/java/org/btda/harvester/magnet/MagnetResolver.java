@@ -159,8 +159,10 @@ public final class MagnetResolver implements AutoCloseable {
                             ch.pipeline().addLast(session);
                         }
                     });
-            ChannelFuture cf = options.bindAddress() == null ? b.connect(peer)
-                    : b.connect(peer, new InetSocketAddress(options.bindAddress(), 0));
+            // The bind address serves peers of its own family only; the others are dialled from the system's choice.
+            boolean fromBind = options.bindAddress() != null
+                    && options.bindAddress().getClass() == peer.getAddress().getClass();
+            ChannelFuture cf = fromBind ? b.connect(peer, new InetSocketAddress(options.bindAddress(), 0)) : b.connect(peer);
             synchronized (this) {
                 channels.add(cf.channel());
             }

@@ -31,14 +31,19 @@ public final class Ports {
     }
 
     public static void awaitTcp(int port, Duration timeout) {
+        awaitTcp(InetAddress.getLoopbackAddress(), port, timeout);
+    }
+
+    /** Waits until something listens on {@code host:port} (a loopback address). */
+    public static void awaitTcp(InetAddress host, int port, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                s.connect(new InetSocketAddress(host, port), 200);
                 return;
             } catch (IOException e) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + timeout);
+                    throw new IllegalStateException("nothing listens on " + host.getHostAddress() + " port " + port + " after " + timeout);
                 }
                 try {
                     Thread.sleep(50);

@@ -23,12 +23,19 @@ public final class RealTracker implements AutoCloseable {
     private final Process process;
     private final int port;
     private final Path dir;
+    /** The tracker's address as a URL host: {@code 127.0.0.1} or {@code [::1]}. */
+    private final String host;
 
     private RealTracker(String name, Process process, int port, Path dir) {
+        this(name, process, port, dir, "127.0.0.1");
+    }
+
+    private RealTracker(String name, Process process, int port, Path dir, String host) {
         this.name = name;
         this.process = process;
         this.port = port;
         this.dir = dir;
+        this.host = host;
     }
 
     /** opentracker allowing exactly these info hashes (hex). */
@@ -70,16 +77,37 @@ public final class RealTracker implements AutoCloseable {
         }
     }
 
+    /**
+     * bittorrent-tracker (node) reached over IPv6: HTTP and UDP on [::1] (and UDP on 127.0.0.1, which it always opens).
+     * Its HTTP answers carry IPv6 peers in BEP 7 {@code peers6}.
+     */
+    public static RealTracker nodeTracker6() {
+        if (!Files.isRegularFile(NODE_TRACKER)) {
+            throw new IllegalStateException(NODE_TRACKER + " missing: run scripts/setup.sh node");
+        }
+        try {
+            Path dir = Files.createTempDirectory("btda-node-tracker6");
+            int port = Ports.freeTcpUdp();
+            List<String> cmd = new ArrayList<>(List.of("node", NODE_TRACKER.toString(), "-p", String.valueOf(port), "--http", "--udp",
+                    "--http-hostname", "::1", "--udp-hostname", "127.0.0.1", "--udp6-hostname", "::1", "-q"));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("tracker.log").toFile()).start();
+            Ports.awaitTcp(java.net.InetAddress.getByName("::1"), port, Duration.ofSeconds(20));
+            return new RealTracker("bittorrent-tracker", p, port, dir, "[::1]");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start bittorrent-tracker", e);
+        }
+    }
+
     public String name() {
         return name;
     }
 
     public String httpAnnounce() {
-        return "http://127.0.0.1:" + port + "/announce";
+        return "http://" + host + ":" + port + "/announce";
     }
 
     public String udpAnnounce() {
-        return "udp://127.0.0.1:" + port + "/announce";
+        return "udp://" + host + ":" + port + "/announce";
     }
 
     public String log() {

@@ -216,7 +216,8 @@ class SwarmEndToEndTest {
                 assertThat(s.get(i)).as(p.name() + " pieces never go back (observation " + i + ")").isGreaterThanOrEqualTo(s.get(i - 1));
             }
             assertThat(s.get(0)).as(p.name() + " first count").isLessThan(totalPieces / 2L);
-            assertThat(s.stream().distinct().count()).as(p.name() + " distinct counts on the way up").isGreaterThanOrEqualTo(5);
+            // revisit.delay 15 s: a dozen looks in a 3-minute download, fewer when btda's start or restart is slow
+            assertThat(s.stream().distinct().count()).as(p.name() + " distinct counts on the way up").isGreaterThanOrEqualTo(3);
             assertThat(s.get(s.size() - 1)).as(p.name() + " last count").isEqualTo(totalPieces);
         }
         List<Long> seeder = series.get(keyOf.get(swarm.seeder().name()));
@@ -302,14 +303,15 @@ class SwarmEndToEndTest {
         Topics topics = new Topics(KafkaConfig.from(btda.settings()));
         Set<String> topicRefs = TopicDump.read(btda.bootstrapServers(), topics.confirmedDownloads(), true, Duration.ofSeconds(60))
                 .stream().map(r -> new String(r.key(), StandardCharsets.UTF_8)).collect(Collectors.toSet());
+        // A confirmed download of an incoming peer keyed by its peer id (ctorrent dials in more than once) may be on the
+        // topic before the sink has written it and its peer row: wait for ClickHouse to hold every key of the topic.
+        Set<String> topicKeys = topicRefs.stream().map(PeerRefs::peerKey).collect(Collectors.toSet());
+        E2eWaits.until(Duration.ofSeconds(60), "every confirmed download of the topic in ClickHouse", () ->
+                new HashSet<>(column(ch, confirmedSql)).containsAll(topicKeys) && incomingPeerIdKeys(ch).containsAll(
+                        topicKeys.stream().filter(k -> !leechers.contains(k)).toList()));
         Set<String> expectedRefs = new HashSet<>(leechers);
-        expectedRefs.addAll(confirmedByPeerId);
-        // a peer-id identity (ctorrent dialling in) may cross after the ClickHouse read above: read those keys again
-        Set<String> peerIdRefs = incomingPeerIdKeys(ch).stream().map(k -> PeerRefs.key(infoHash, k)).collect(Collectors.toSet());
-        Set<String> topicByListenPort = new HashSet<>(topicRefs);
-        topicByListenPort.removeAll(peerIdRefs);
-        expectedRefs.removeAll(byPeerId);
-        assertThat(topicByListenPort).containsExactlyInAnyOrderElementsOf(expectedRefs.stream().map(k -> PeerRefs.key(infoHash, k)).toList());
+        expectedRefs.addAll(incomingPeerIdKeys(ch).stream().filter(topicKeys::contains).toList());
+        assertThat(topicRefs).containsExactlyInAnyOrderElementsOf(expectedRefs.stream().map(k -> PeerRefs.key(infoHash, k)).toList());
 
         // Max speed against the limit, or against the rate the client really had when it stayed well below its limit.
         Map<String, Double> maxSpeed = new HashMap<>();
@@ -331,6 +333,59 @@ class SwarmEndToEndTest {
             assertThat(btdaSpeed).as(p.name() + " max speed vs " + (atLimit ? "limit" : "measured rate"))
                     .isBetween(reference * (1 - SPEED_TOLERANCE), reference * (1 + SPEED_TOLERANCE));
         }
+    }
+
+    /**
+     * One session per peer at a time, and crossings timed to within one revisit (revisit.delay in
+     * {@code btda-e2e.properties}): a contact request for a peer is only issued once the previous session with it is
+     * over, so no contact with a swarm client fails because the client refused a second connection from btda, and
+     * every confirmed download's bracket is at most {@code revisit.delay + network.timeout}.
+     */
+    @Test
+    @Order(5)
+    void noContactOverlapsAnotherWithItsPeerAndEveryBracketIsWithinOneRevisit() throws Exception {
+        ClickHouseHttp ch = btda.clickHouse();
+        Set<String> leechers = leecherKeys();
+        String confirmedSql = "SELECT peer_key FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + infoHash + "'";
+        E2eWaits.until(Duration.ofSeconds(60), "a confirmed download of every leecher",
+                () -> new HashSet<>(column(ch, confirmedSql)).containsAll(leechers));
+        Map<String, String> nameOf = new HashMap<>();
+        keyOf.forEach((name, key) -> nameOf.put(key, name));
+
+        // The silences seen in sessions (longest_gap_ms), per client: the data the session-end grace is chosen from.
+        for (String[] r : ch.rows("SELECT peer_key, count(), max(session_ms), quantiles(0.5, 0.9, 1)(longest_gap_ms),"
+                + " countIf(pieces = total_pieces) FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                + "' AND success GROUP BY peer_key ORDER BY peer_key")) {
+            LOG.info("sessions of {}: {} successful, longest session {} ms, longest gap p50/p90/max {} ms, {} complete",
+                    nameOf.getOrDefault(r[0], r[0]), r[1], r[2], r[3], r[4]);
+        }
+
+        // Outgoing contacts with the swarm's clients (all of them up for the whole run) never fail: a failure here is a
+        // client closing or refusing a connection, which is what a second connection from the same address gets.
+        Set<String> clients = new HashSet<>(leechers);
+        clients.add(keyOf.get(swarm.seeder().name()));
+        List<String> failed = new ArrayList<>();
+        for (String[] r : ch.rows("SELECT peer_key, failure, ifNull(failure_detail, ''), toString(observed_at)"
+                + " FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                + "' AND request_id != '' AND NOT success ORDER BY observed_at")) {
+            if (clients.contains(r[0])) failed.add(nameOf.get(r[0]) + " " + r[1] + " at " + r[3] + ": " + r[2]);
+        }
+        LOG.info("failed outgoing contacts with swarm clients: {}", failed);
+        assertThat(failed).as("failed outgoing contacts with swarm clients").isEmpty();
+
+        Duration revisit = btda.settings().get(Settings.REVISIT_DELAY);
+        Duration timeout = btda.settings().get(Settings.NETWORK_TIMEOUT);
+        long bound = revisit.plus(timeout).toMillis();
+        Map<String, Long> brackets = new TreeMap<>();
+        for (String[] r : ch.rows("SELECT peer_key, toUnixTimestamp64Milli(crossed_at) - toUnixTimestamp64Milli(last_below_at)"
+                + " FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + infoHash + "'")) {
+            if (leechers.contains(r[0])) brackets.put(nameOf.get(r[0]), Long.parseLong(r[1]));
+        }
+        LOG.info("crossing brackets (crossed_at - last_below_at) in ms, bound {} + {}: {}", revisit, timeout, brackets);
+        timings.put("crossing brackets", brackets.toString());
+        assertThat(brackets).as("a bracket per finished leecher").hasSize(leechers.size());
+        assertThat(brackets).allSatisfy((name, ms) -> assertThat(ms).as(name + " crossing bracket (ms)")
+                .isPositive().isLessThanOrEqualTo(bound));
     }
 
     // ---- report of the run ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 package org.btda.protocol.dht;
 
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +12,10 @@ import org.btda.protocol.bencode.BencodeLimits;
 import org.btda.protocol.compact.CompactEndpoints;
 
 /**
- * KRPC codec (BEP 5) over bencode with small limits: a datagram is at most {@link #MAX_PACKET} bytes, nests at most
- * {@link #LIMITS}.maxDepth deep and has a bounded item count, so a hostile packet costs a few microseconds and a few
- * KiB at most. Every decoding failure is a {@link KrpcException}; nothing else escapes.
+ * KRPC codec (BEP 5, with BEP 32's IPv6 {@code nodes6}, {@code want} and 18-byte {@code values}) over bencode with
+ * small limits: a datagram is at most {@link #MAX_PACKET} bytes, nests at most {@link #LIMITS}.maxDepth deep and has
+ * a bounded item count, so a hostile packet costs a few microseconds and a few KiB at most. Every decoding failure is
+ * a {@link KrpcException}; nothing else escapes.
  */
 public final class Krpc {
     /** Larger than any real KRPC packet (BEP 44 values are 1000 bytes); larger datagrams are truncated and fail. */
@@ -23,6 +24,8 @@ public final class Krpc {
     public static final BencodeLimits LIMITS = new BencodeLimits(6, MAX_PACKET, MAX_PACKET, 1024);
     public static final int MAX_TRANSACTION_ID = 16;
     public static final int COMPACT_NODE = 26;
+    /** BEP 32 compact IPv6 node info: 20-byte id + 16-byte address + port. */
+    public static final int COMPACT_NODE6 = 38;
     public static final int COMPACT_PEER = CompactEndpoints.IPV4;
 
     public static final long ERROR_GENERIC = 201;
@@ -127,20 +130,31 @@ public final class Krpc {
     // ---- compact formats --------------------------------------------------------------------------------------------
 
     /**
-     * BEP 5 compact node info: 20-byte id + 6-byte {@link CompactEndpoints} endpoint (IPv4). A trailing partial entry is a
-     * protocol error; port 0 entries are skipped. The packet limit bounds the count (at most 315 in 8 KiB).
+     * BEP 5 compact node info ({@code nodes}): 20-byte id + 6-byte {@link CompactEndpoints} endpoint (IPv4). A trailing
+     * partial entry is a protocol error; port 0 entries are skipped. The packet limit bounds the count (at most 315 in
+     * 8 KiB).
      */
     public static List<NodeInfo> decodeNodes(byte[] compact) throws KrpcException {
-        if (compact.length % COMPACT_NODE != 0) {
-            throw new KrpcException("nodes length " + compact.length + " is not a multiple of 26");
+        return decodeNodes(compact, COMPACT_NODE);
+    }
+
+    /** BEP 32 {@code nodes6}: 20-byte id + 18-byte IPv6 endpoint, otherwise like {@link #decodeNodes(byte[])}. */
+    public static List<NodeInfo> decodeNodes6(byte[] compact) throws KrpcException {
+        return decodeNodes(compact, COMPACT_NODE6);
+    }
+
+    private static List<NodeInfo> decodeNodes(byte[] compact, int entry) throws KrpcException {
+        if (compact.length % entry != 0) {
+            throw new KrpcException("compact node list of " + compact.length + " bytes is not a multiple of " + entry);
         }
-        List<NodeInfo> out = new ArrayList<>(compact.length / COMPACT_NODE);
-        for (int off = 0; off < compact.length; off += COMPACT_NODE) {
+        int endpoint = entry - NodeId.LENGTH;
+        List<NodeInfo> out = new ArrayList<>(compact.length / entry);
+        for (int off = 0; off < compact.length; off += entry) {
             int at = off + NodeId.LENGTH;
-            if (CompactEndpoints.port(compact, at, COMPACT_PEER) != 0) {
+            if (CompactEndpoints.port(compact, at, endpoint) != 0) {
                 byte[] id = new byte[NodeId.LENGTH];
                 System.arraycopy(compact, off, id, 0, NodeId.LENGTH);
-                out.add(new NodeInfo(NodeId.of(id), CompactEndpoints.read(compact, at, COMPACT_PEER)));
+                out.add(new NodeInfo(NodeId.of(id), CompactEndpoints.read(compact, at, endpoint)));
             }
         }
         return out;
@@ -148,18 +162,30 @@ public final class Krpc {
 
     /** IPv4 nodes only (BEP 5 {@code nodes}); others are left out. */
     public static byte[] encodeNodes(List<NodeInfo> nodes) {
-        List<NodeInfo> v4 = nodes.stream().filter(n -> n.address().getAddress() instanceof Inet4Address).toList();
-        byte[] out = new byte[v4.size() * COMPACT_NODE];
+        return encodeNodes(nodes, COMPACT_NODE);
+    }
+
+    /** IPv6 nodes only (BEP 32 {@code nodes6}); others are left out. */
+    public static byte[] encodeNodes6(List<NodeInfo> nodes) {
+        return encodeNodes(nodes, COMPACT_NODE6);
+    }
+
+    private static byte[] encodeNodes(List<NodeInfo> nodes, int entry) {
+        List<NodeInfo> same = nodes.stream().filter(n -> isIpv6(n.address()) == (entry == COMPACT_NODE6)).toList();
+        byte[] out = new byte[same.size() * entry];
         int off = 0;
-        for (NodeInfo n : v4) {
+        for (NodeInfo n : same) {
             System.arraycopy(n.id().bytes(), 0, out, off, NodeId.LENGTH);
             CompactEndpoints.write(n.address(), out, off + NodeId.LENGTH);
-            off += COMPACT_NODE;
+            off += entry;
         }
         return out;
     }
 
-    /** BEP 5 {@code values}: list of 6-byte compact peers; entries of other lengths (IPv6, junk) and port 0 are skipped. */
+    /**
+     * {@code values}: a list of compact peers, 6 bytes for IPv4 (BEP 5) or 18 for IPv6 (BEP 32); entries of other
+     * lengths (junk) and port 0 are skipped.
+     */
     public static List<InetSocketAddress> decodeValues(Object values) throws KrpcException {
         if (values == null) {
             return List.of();
@@ -169,21 +195,55 @@ public final class Krpc {
         }
         List<InetSocketAddress> out = new ArrayList<>(list.size());
         for (Object o : list) {
-            if (o instanceof BString s && s.length() == COMPACT_PEER) {
+            if (o instanceof BString s && (s.length() == CompactEndpoints.IPV4 || s.length() == CompactEndpoints.IPV6)) {
                 byte[] b = s.bytes();
-                if (CompactEndpoints.port(b, 0, COMPACT_PEER) != 0) {
-                    out.add(CompactEndpoints.read(b, 0, COMPACT_PEER));
+                if (CompactEndpoints.port(b, 0, b.length) != 0) {
+                    out.add(CompactEndpoints.read(b, 0, b.length));
                 }
             }
         }
         return out;
     }
 
-    /** One IPv4 peer for {@code values}. */
+    /** One peer for {@code values}: 6 bytes for IPv4, 18 for IPv6. */
     public static byte[] compactPeer(InetSocketAddress a) {
-        if (!(a.getAddress() instanceof Inet4Address)) {
-            throw new IllegalArgumentException("compact format is IPv4 only: " + a);
-        }
         return CompactEndpoints.encode(a);
+    }
+
+    /**
+     * BEP 32 {@code want} of a find_node or get_peers query: which node lists the querier asks for. Without a (list)
+     * {@code want}, the querier gets the list of the family it asked over; unknown entries are ignored.
+     */
+    public record Want(boolean n4, boolean n6) {
+        public static Want of(BDict args, InetSocketAddress from) {
+            if (!(args.get("want") instanceof List<?> list)) {
+                return isIpv6(from) ? new Want(false, true) : new Want(true, false);
+            }
+            boolean n4 = false;
+            boolean n6 = false;
+            for (Object o : list) {
+                if (o instanceof BString s) {
+                    n4 |= s.toString().equals("n4");
+                    n6 |= s.toString().equals("n6");
+                }
+            }
+            return new Want(n4, n6);
+        }
+
+        /** The {@code want} list that asks for this. */
+        public List<Object> asList() {
+            List<Object> out = new ArrayList<>(2);
+            if (n4) {
+                out.add("n4");
+            }
+            if (n6) {
+                out.add("n6");
+            }
+            return out;
+        }
+    }
+
+    private static boolean isIpv6(InetSocketAddress a) {
+        return a.getAddress() instanceof Inet6Address;
     }
 }

@@ -96,6 +96,21 @@ public final class PieceSet {
         return (words[index >>> 6] & (1L << (index & 63))) != 0;
     }
 
+    /** Pieces held among {@code from} (inclusive) .. {@code to} (exclusive): a popcount per 64 pieces. */
+    public int countRange(int from, int to) {
+        if (from < 0 || to > totalPieces || from > to) {
+            throw new IndexOutOfBoundsException("range " + from + ".." + to + " of " + totalPieces);
+        }
+        if (from == to) return 0;
+        int fw = from >>> 6, lw = (to - 1) >>> 6;
+        long firstMask = -1L << (from & 63);
+        long lastMask = -1L >>> (63 - ((to - 1) & 63));
+        if (fw == lw) return Long.bitCount(words[fw] & firstMask & lastMask);
+        int c = Long.bitCount(words[fw] & firstMask) + Long.bitCount(words[lw] & lastMask);
+        for (int w = fw + 1; w < lw; w++) c += Long.bitCount(words[w]);
+        return c;
+    }
+
     /** Pieces announced so far (0 while unknown; check {@link #known()} to tell "0" from "unknown"). */
     public int count() {
         return count;

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.btda.protocol.bencode.BDict;
+import org.btda.protocol.bencode.BString;
 import org.junit.jupiter.api.Test;
 
 class KrpcTest {
@@ -84,5 +85,35 @@ class KrpcTest {
         assertThat(Krpc.decodeValues(d.get("values"))).containsExactly(p);
         assertThatThrownBy(() -> Krpc.decodeValues(d.get("nothing-here") == null ? 5L : null))
                 .isInstanceOf(KrpcException.class);
+    }
+
+    @Test
+    void ipv6NodesAndPeersRoundTripInTheirOwnLists() throws Exception {
+        NodeInfo v4 = new NodeInfo(NodeId.random(), new InetSocketAddress(InetAddress.getByName("127.1.2.3"), 6881));
+        NodeInfo v6 = new NodeInfo(NodeId.random(), new InetSocketAddress(InetAddress.getByName("fd00:198:18::7"), 6882));
+        byte[] nodes6 = Krpc.encodeNodes6(List.of(v4, v6));
+        assertThat(nodes6).hasSize(Krpc.COMPACT_NODE6);
+        assertThat(Krpc.decodeNodes6(nodes6)).containsExactly(v6);
+        assertThat(Krpc.encodeNodes(List.of(v4, v6))).hasSize(Krpc.COMPACT_NODE);
+        assertThatThrownBy(() -> Krpc.decodeNodes6(new byte[Krpc.COMPACT_NODE])).isInstanceOf(KrpcException.class);
+        assertThat(Krpc.decodeNodes6(new byte[Krpc.COMPACT_NODE6])).as("port 0 is undialable").isEmpty();
+
+        InetSocketAddress p6 = new InetSocketAddress(InetAddress.getByName("::1"), 51413);
+        InetSocketAddress p4 = new InetSocketAddress(InetAddress.getByName("127.0.0.9"), 51413);
+        assertThat(Krpc.compactPeer(p6)).hasSize(18);
+        BDict d = new BDict().put("values", List.of(Krpc.compactPeer(p6), Krpc.compactPeer(p4), new byte[17]));
+        assertThat(Krpc.decodeValues(d.get("values"))).containsExactly(p6, p4);
+    }
+
+    @Test
+    void wantDefaultsToTheFamilyTheQueryCameOver() throws Exception {
+        InetSocketAddress over4 = new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 1);
+        InetSocketAddress over6 = new InetSocketAddress(InetAddress.getByName("::1"), 1);
+        assertThat(Krpc.Want.of(new BDict(), over4)).isEqualTo(new Krpc.Want(true, false));
+        assertThat(Krpc.Want.of(new BDict(), over6)).isEqualTo(new Krpc.Want(false, true));
+        assertThat(Krpc.Want.of(new BDict().put("want", List.of("n4", "n6", "x9")), over4)).isEqualTo(new Krpc.Want(true, true));
+        assertThat(Krpc.Want.of(new BDict().put("want", List.of("n6")), over4)).isEqualTo(new Krpc.Want(false, true));
+        assertThat(Krpc.Want.of(new BDict().put("want", "n6"), over4)).as("not a list: ignored").isEqualTo(new Krpc.Want(true, false));
+        assertThat(new Krpc.Want(true, true).asList()).containsExactly("n4", "n6");
     }
 }

@@ -60,7 +60,7 @@ class SchemaHistoryTest {
             assertThat(versions.stream().map(HistorySchemaStore.Version::fingerprint).distinct().count())
                     .as(name + ": each version must differ").isEqualTo(versions.size());
         });
-        assertThat(byRecord.get("Observation")).hasSize(4);
+        assertThat(byRecord.get("Observation")).hasSize(5);
     }
 
     @Test

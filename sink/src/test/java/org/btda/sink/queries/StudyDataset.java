@@ -33,6 +33,8 @@ final class StudyDataset {
     private final List<String> scrapes = new ArrayList<>();
     private final List<String> discoveries = new ArrayList<>();
     private final List<String> peers = new ArrayList<>();
+    private final List<String> torrents = new ArrayList<>();
+    private final List<String> fileDownloads = new ArrayList<>();
     private int requestIds;
 
     StudyDataset() {
@@ -40,6 +42,7 @@ final class StudyDataset {
         observationsOfT2();
         downloadsAndScrapes();
         discoveriesAndPeers();
+        filesAndFileDownloads();
         reach();
     }
 
@@ -49,6 +52,8 @@ final class StudyDataset {
         ch.insert("btda.harvest_requests", scrapes);
         ch.insert("btda.discoveries", discoveries);
         ch.insert("btda.peers", peers);
+        ch.insert("btda.torrents", torrents);
+        ch.insert("btda.file_downloads", fileDownloads);
     }
 
     String at(Duration afterH0) {
@@ -175,6 +180,41 @@ final class StudyDataset {
                 "identity", "LISTEN_PORT", "observed_at", at(at), "source", "TRACKER", "success", success,
                 "failure", failure, "pieces", pieces, "total_pieces", total, "piece_length", 16384,
                 "messages_received", success ? 3 : 0, "session_ms", gapMs + 10, "longest_gap_ms", gapMs));
+    }
+
+    /**
+     * T1 is a season pack: e01 (file 0), e02 (file 1), a padding file (2), extras (3), an empty file (4); registered
+     * twice, the later registration (version 2) wins. T2 is a single file (no per-file rows), T3 two files (never
+     * selected). p1 (a whole-torrent downloader) finished files 0, 1, 3; p2 only file 0 (redelivered, and corrected
+     * from 2:40 to 0:30); p6 only file 3, before the window; q1 and q3 of T2 none; r1 file 0 of T3.
+     */
+    private void filesAndFileDownloads() {
+        registered(t1, 1, "[['old.mkv',100,false]]");
+        registered(t1, 2, "[['e01.mkv',400000,false],['e02.mkv',380000,false],['.pad/0',4288,true],"
+                + "['extras/making-of.mkv',90000,false],['empty.txt',0,false]]");
+        registered(t2, 1, "[['single.iso',1638400,false]]");
+        registered(t3, 1, "[['a',1,false],['b',2,false]]");
+        fileDownload(t1, "p1", 0, min(15), 1);
+        fileDownload(t1, "p1", 1, min(18), 2);
+        fileDownload(t1, "p1", 3, min(20), 3);
+        fileDownload(t1, "p2", 0, min(160), 1);
+        fileDownload(t1, "p2", 0, min(160), 1);      // redelivered: folds away
+        fileDownload(t1, "p2", 0, min(30), 2);       // corrected crossing time wins
+        fileDownload(t1, "p6", 3, min(-20), 1);      // before the window
+        fileDownload(t3, "r1", 0, min(20), 1);
+    }
+
+    private void registered(String ih, int version, String files) {
+        torrents.add(json("info_hash", ih, "name", "pack-" + ih.substring(0, 2), "piece_length", 16384, "piece_count", 100,
+                "total_size", 1638400, "file_count", 5, "private", false, "trackers", new StringBuilder("[]"),
+                "source", "FILE", "origin", "x.torrent", "monitored", true, "event_time", at(min(-120)),
+                "version", version, "files", new StringBuilder(files.replace('\'', '"'))));
+    }
+
+    private void fileDownload(String ih, String peer, int file, Duration at, int version) {
+        fileDownloads.add(json("info_hash", ih, "peer_key", key(peer), "file_index", file, "file_path", null,
+                "file_size", null, "file_pieces", 10, "client", null, "crossed_at", at(at),
+                "last_below_at", at(at.minusMinutes(10)), "threshold", 0.98, "version", version));
     }
 
     private void download(String ih, String peer, Duration at, String client, int version) {

@@ -32,17 +32,19 @@ class StudyQueriesTest {
     private static final String CHECKED_BY_REPORT = "-- @checked-by org.btda.report.ReportQueriesTest";
 
     /** file name → the check of its answer on {@link #data}. */
-    private static final Map<String, Consumer<QueryFile>> CHECKS = Map.of(
-            "downloads_per_hour.sql", StudyQueriesTest::downloadsPerHour,
-            "downloads_vs_scrape.sql", StudyQueriesTest::downloadsVsScrape,
-            "first_contact_outcomes.sql", StudyQueriesTest::firstContactOutcomes,
-            "revisit_share.sql", StudyQueriesTest::revisitShare,
-            "source_overlap.sql", StudyQueriesTest::sourceOverlap,
-            "longest_gap_distribution.sql", StudyQueriesTest::longestGapDistribution,
-            "threshold_sensitivity.sql", StudyQueriesTest::thresholdSensitivity,
-            "downloads_by_client.sql", StudyQueriesTest::downloadsByClient,
-            "max_speed_distribution.sql", StudyQueriesTest::maxSpeedDistribution,
-            "downloads_by_reach.sql", StudyQueriesTest::downloadsByReach);
+    private static final Map<String, Consumer<QueryFile>> CHECKS = Map.ofEntries(
+            Map.entry("downloads_per_hour.sql", StudyQueriesTest::downloadsPerHour),
+            Map.entry("downloads_vs_scrape.sql", StudyQueriesTest::downloadsVsScrape),
+            Map.entry("first_contact_outcomes.sql", StudyQueriesTest::firstContactOutcomes),
+            Map.entry("revisit_share.sql", StudyQueriesTest::revisitShare),
+            Map.entry("source_overlap.sql", StudyQueriesTest::sourceOverlap),
+            Map.entry("longest_gap_distribution.sql", StudyQueriesTest::longestGapDistribution),
+            Map.entry("threshold_sensitivity.sql", StudyQueriesTest::thresholdSensitivity),
+            Map.entry("downloads_by_client.sql", StudyQueriesTest::downloadsByClient),
+            Map.entry("max_speed_distribution.sql", StudyQueriesTest::maxSpeedDistribution),
+            Map.entry("downloads_per_file.sql", StudyQueriesTest::downloadsPerFile),
+            Map.entry("partial_downloaders.sql", StudyQueriesTest::partialDownloaders),
+            Map.entry("downloads_by_reach.sql", StudyQueriesTest::downloadsByReach));
 
     @BeforeAll
     static void loadData() throws SQLException {
@@ -287,6 +289,36 @@ class StudyQueriesTest {
     // ---- helpers ---------------------------------------------------------------------------------------------
 
     /** Runs with the documented defaults, the test window and the two selected torrents, plus overrides. */
+    // ---- 9. per-file downloads ----------------------------------------------------------------------------------
+
+    /**
+     * T1's latest registration: e01 (0), e02 (1), extras (3); the padding file (2) and the empty file (4) are left
+     * out. In the window: file 0 p1 and p2 (p2 corrected into the window), file 1 p1, file 3 p1 (p6 before the
+     * window). T2 is single-file: no rows. T3 is not selected.
+     */
+    private static void downloadsPerFile(QueryFile q) {
+        List<String> rows = run(q, Map.of()).stream().map(r -> String.join("|", shortName(r.get("torrent")), r.get("name"),
+                r.get("file_index"), r.get("path"), r.get("size_bytes"), r.get("downloads"))).toList();
+        assertThat(rows).containsExactly(
+                "t1|pack-a1|0|e01.mkv|400000|2",
+                "t1|pack-a1|1|e02.mkv|380000|1",
+                "t1|pack-a1|3|extras/making-of.mkv|90000|1");
+        // the window moves p2's corrected crossing (0:30) out: file 0 has only p1
+        List<String> later = run(q, Map.of("from", data.at(Duration.ofMinutes(16)))).stream()
+                .map(r -> r.get("file_index") + "=" + r.get("downloads")).toList();
+        assertThat(later).containsExactly("0=1", "1=1", "3=1");
+    }
+
+    /** T1: p1 (whole-torrent download too) and p2 (file 0 only): 2 file downloaders, 1 partial; p6 before the window. */
+    private static void partialDownloaders(QueryFile q) {
+        List<String> rows = run(q, Map.of()).stream().map(r -> String.join("|", shortName(r.get("torrent")),
+                r.get("file_downloaders"), r.get("whole_torrent"), r.get("partial_only"), num(r.get("partial_share")))).toList();
+        assertThat(rows).containsExactly("t1|2|1|1|" + f(0.5), "all|2|1|1|" + f(0.5));
+        List<String> all = run(q, Map.of("torrents", "[]")).stream().map(r -> shortName(r.get("torrent")) + "="
+                + r.get("partial_only")).toList();
+        assertThat(all).containsExactly("t1=1", "t3=0", "all=1");      // r1 of T3 has a whole-torrent download
+    }
+
     private static List<Map<String, String>> run(QueryFile q, Map<String, String> overrides) {
         Map<String, String> params = new HashMap<>(q.defaults());
         params.put("from", data.at(Duration.ZERO));
