@@ -47,6 +47,12 @@ final class E2eStack implements AutoCloseable {
                 .build();
     }
 
+    /** One more torrent in the torrents dir (before {@link #start()}: btda monitors them all from its first scan). */
+    void addTorrent(Path torrentFile) throws IOException {
+        Files.copy(torrentFile, settings.get(Settings.TORRENTS_DIR).resolve(torrentFile.getFileName()),
+                StandardCopyOption.REPLACE_EXISTING);
+    }
+
     /** Starts a stack on the (possibly already used) state dir; btda's own source address is put on lo first. */
     synchronized void start() throws IOException, InterruptedException {
         if (stack != null) {

@@ -40,6 +40,10 @@ public final class Swarm implements AutoCloseable {
 
     private final Path workDir;
     private final SwarmOptions options;
+    private final int extraTorrentCount;
+    /** "198.18." for the shared swarm; "198.19." for a swarm that runs beside it in the same namespace. */
+    private final String net;
+    private final List<SwarmTorrent> extraTorrents = new ArrayList<>();
     private final List<AutoCloseable> closeables = Collections.synchronizedList(new ArrayList<>());
     private final List<SwarmTracker> trackers = new ArrayList<>();
     private final List<ClientPeer> peers = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -56,16 +60,35 @@ public final class Swarm implements AutoCloseable {
     private Instant leechersStartedAt;
     private volatile Double halfFrozenAt;
 
-    private Swarm(Path workDir, SwarmOptions options) {
+    private Swarm(Path workDir, SwarmOptions options, int extraTorrentCount, String net) {
+        this.net = net;
         this.workDir = workDir;
         this.options = options;
+        this.extraTorrentCount = extraTorrentCount;
     }
 
     /** Starts everything and returns once every client has the torrent loaded and the seeder is complete. */
     public static Swarm start(Path workDir, SwarmOptions options) throws IOException, InterruptedException {
+        return start(workDir, options, 0, 18);
+    }
+
+    /**
+     * As {@link #start(Path, SwarmOptions)}, with {@code extraTorrents} more torrents of their own random payloads (same
+     * size, same trackers, whitelisted on both): the seeder carries them all, the leechers only the first until a test
+     * hands them more ({@link #addTorrent}, {@link #startLeecherOn}). {@code secondOctet} 19 puts every host on 198.19.x.2
+     * instead of 198.18.x.2, so this swarm can run while the shared one (on 198.18) is still up.
+     */
+    public static Swarm start(Path workDir, SwarmOptions options, int extraTorrents, int secondOctet)
+            throws IOException, InterruptedException {
+        if (secondOctet != 18 && secondOctet != 19) {
+            throw new IllegalArgumentException("swarm hosts live in 198.18.0.0/15, not 198." + secondOctet);
+        }
+        if (extraTorrents < 0 || extraTorrents > 8) {
+            throw new IllegalArgumentException("extra torrents " + extraTorrents);
+        }
         Namespace.requireIsolated();
         Files.createDirectories(workDir);
-        Swarm swarm = new Swarm(workDir, options);
+        Swarm swarm = new Swarm(workDir, options, extraTorrents, "198." + secondOctet + ".");
         Thread hook = new Thread(swarm::close, "swarm-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -78,44 +101,56 @@ public final class Swarm implements AutoCloseable {
     }
 
     private void startAll() throws IOException, InterruptedException {
-        InetAddress otAddr = ip("198.18.0.2");
-        InetAddress btAddr = ip("198.18.0.3");
-        List<InetAddress> all = new ArrayList<>(List.of(otAddr, btAddr, ip("198.18.1.2")));
+        InetAddress otAddr = ip(net + "0.2");
+        InetAddress btAddr = ip(net + "0.3");
+        List<InetAddress> all = new ArrayList<>(List.of(otAddr, btAddr, ip(net + "1.2")));
         for (int i = 0; i < options.leechers().size() + 1; i++) {
-            all.add(ip("198.18." + (2 + i) + ".2"));
+            all.add(ip(net + (2 + i) + ".2"));
         }
         Namespace.ensureAddresses(all);
 
-        List<String> announce = List.of("http://198.18.0.2:6969/announce", "udp://198.18.0.2:6969/announce",
-                "http://198.18.0.3:8000/announce", "udp://198.18.0.3:8000/announce");
+        List<String> announce = List.of("http://" + net + "0.2:6969/announce", "udp://" + net + "0.2:6969/announce",
+                "http://" + net + "0.3:8000/announce", "udp://" + net + "0.3:8000/announce");
         torrent = SwarmTorrent.create(workDir, options.payloadBytes(), options.pieceLengthLog2(), announce);
         LOG.info("swarm torrent {} ({} pieces of {} B) in {}", torrent.infoHashHex(), torrent.pieceCount(),
                 torrent.pieceLength(), workDir);
+        List<String> hashes = new ArrayList<>(List.of(torrent.infoHashHex()));
+        for (int i = 0; i < extraTorrentCount; i++) {
+            SwarmTorrent extra = SwarmTorrent.create(workDir, options.payloadBytes(), options.pieceLengthLog2(), announce,
+                    "-" + (i + 2));
+            extraTorrents.add(extra);
+            hashes.add(extra.infoHashHex());
+            LOG.info("extra swarm torrent {} in {}", extra.infoHashHex(), extra.torrentFile());
+        }
 
-        trackers.add(track(SwarmTracker.opentracker(otAddr, 6969, workDir.resolve("opentracker"), torrent.infoHashHex())));
+        trackers.add(track(SwarmTracker.opentracker(otAddr, 6969, workDir.resolve("opentracker"), hashes)));
         trackers.add(track(SwarmTracker.bittorrentTracker(btAddr, 8000, workDir.resolve("bittorrent-tracker"),
-                torrent.infoHashHex(), nodeModules())));
+                hashes, nodeModules())));
 
         SwarmTracker ot = trackers.get(0);
         SwarmTracker bt = trackers.get(1);
         SwarmTorrent btFirst = torrent.withAnnounceOrder(workDir.resolve("swarm-bittorrent-tracker-first.torrent"),
                 List.of(announce.get(2), announce.get(3), announce.get(0), announce.get(1)));
         TransmissionPeer seeder = new TransmissionPeer("seeder-transmission", SwarmPeer.Role.SEEDER,
-                peer("198.18.1.2"), 0, workDir.resolve("seeder-transmission"), torrent.payload().getParent());
+                peer(net + "1.2"), 0, workDir.resolve("seeder-transmission"), torrent.payload().getParent());
         startPeer(seeder, torrent, List.of(ot, bt));
         Waits.until(Duration.ofSeconds(60), "seeder verified", () -> seeder.progress() >= 1.0);
+        for (SwarmTorrent extra : extraTorrents) {
+            seeder.addTorrent(extra);
+            awaitProgress(seeder, extra, Duration.ofSeconds(60), 1.0);
+        }
 
         this.btFirst = btFirst;
         leechersStartedAt = Instant.now();
         int subnet = 2;
         for (SwarmOptions.Implementation impl : options.leechers()) {
             String name = "leecher-" + impl.name().toLowerCase(java.util.Locale.ROOT);
-            startLeecher(impl, name, SwarmPeer.Role.LEECHER, peer("198.18." + subnet++ + ".2"));
+            startLeecher(impl, name, SwarmPeer.Role.LEECHER, peer(net + subnet++ + ".2"));
         }
         if (options.stopAtHalf()) {
             Path dir = workDir.resolve("half-leecher-transmission");
             startPeer(new TransmissionPeer("half-leecher-transmission", SwarmPeer.Role.HALF_LEECHER,
-                    peer("198.18." + subnet + ".2"), options.leecherLimitBytesPerSecond() / 1000 * 1000, dir,
+                    peer(net + subnet + ".2"), options.leecherLimitBytesPerSecond() / 1000 * 1000, dir,
                     dir.resolve("downloads")), torrent, List.of(ot, bt));
         }
         sampler.scheduleWithFixedDelay(this::sample, 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
@@ -125,6 +160,11 @@ public final class Swarm implements AutoCloseable {
 
     private ClientPeer startLeecher(SwarmOptions.Implementation impl, String name, SwarmPeer.Role role, InetSocketAddress addr)
             throws IOException, InterruptedException {
+        return startLeecher(impl, name, role, addr, torrent, btFirst);
+    }
+
+    private ClientPeer startLeecher(SwarmOptions.Implementation impl, String name, SwarmPeer.Role role, InetSocketAddress addr,
+                                    SwarmTorrent torrent, SwarmTorrent btFirst) throws IOException, InterruptedException {
         SwarmTracker ot = trackers.get(0);
         SwarmTracker bt = trackers.get(1);
         long limit = options.leecherLimitBytesPerSecond();
@@ -134,7 +174,8 @@ public final class Swarm implements AutoCloseable {
             case TRANSMISSION -> new TransmissionPeer(name, role, addr, limit / 1000 * 1000, dir, dir.resolve("downloads"),
                     TransmissionPeer.ENCRYPTION_REQUIRED);
             case QBITTORRENT -> new QbittorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
-            case ARIA2 -> new Aria2Peer(name, role, addr, limit, dir, 6800);
+            // aria2's RPC listens on 127.0.0.1: a swarm beside the shared one takes another port.
+            case ARIA2 -> new Aria2Peer(name, role, addr, limit, dir, "198.18.".equals(net) ? 6800 : 6801);
             case RTORRENT -> new RtorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
             case CTORRENT -> new CtorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
             case LIBTORRENT -> new LibtorrentPeer(name, role, addr, limit, dir);
@@ -150,7 +191,7 @@ public final class Swarm implements AutoCloseable {
     }
 
     /**
-     * Starts one more leecher now, on its own address 198.18.{@code subnet}.2 (subnets 10 and up are free), at the
+     * Starts one more leecher now, on its own address 198.18.{@code subnet}.2 (198.19 for a swarm started there) (subnets 10 and up are free), at the
      * swarm's rate limit; its progress is sampled like every client's ({@link #completedAt}).
      */
     public synchronized SwarmPeer startLateLeecher(SwarmOptions.Implementation impl, String name, int subnet)
@@ -158,12 +199,64 @@ public final class Swarm implements AutoCloseable {
         if (subnet < 10 || subnet > 250) {
             throw new IllegalArgumentException("late leechers live on subnets 10..250, not " + subnet);
         }
-        InetSocketAddress addr = peer("198.18." + subnet + ".2");
+        InetSocketAddress addr = peer(net + subnet + ".2");
         Namespace.ensureAddresses(List.of(addr.getAddress()));
         ClientPeer c = startLeecher(impl, name, SwarmPeer.Role.LATE_LEECHER, addr);
         Files.writeString(workDir.resolve("swarm.txt"), describe());
         LOG.info("late leecher started: {}", c);
         return c;
+    }
+
+    /**
+     * Starts one more leecher now on one of the extra torrents (not on the first one): a client that is in that swarm
+     * only. Address and rate limit as for {@link #startLateLeecher}; its progress is read with {@link #progress}.
+     */
+    public synchronized SwarmPeer startLeecherOn(SwarmTorrent extra, SwarmOptions.Implementation impl, String name, int subnet)
+            throws IOException, InterruptedException {
+        if (!extraTorrents.contains(extra)) {
+            throw new IllegalArgumentException("not an extra torrent of this swarm: " + extra.infoHashHex());
+        }
+        if (impl != SwarmOptions.Implementation.TRANSMISSION && impl != SwarmOptions.Implementation.QBITTORRENT
+                && impl != SwarmOptions.Implementation.LIBTORRENT && impl != SwarmOptions.Implementation.ARIA2) {
+            throw new IllegalArgumentException(impl + " would need the extra torrent with another tracker order");
+        }
+        if (subnet < 10 || subnet > 250) {
+            throw new IllegalArgumentException("extra leechers live on subnets 10..250, not " + subnet);
+        }
+        InetSocketAddress addr = peer(net + subnet + ".2");
+        Namespace.ensureAddresses(List.of(addr.getAddress()));
+        ClientPeer c = startLeecher(impl, name, SwarmPeer.Role.LATE_LEECHER, addr, extra, null);
+        Files.writeString(workDir.resolve("swarm.txt"), describe());
+        LOG.info("leecher of {} started: {}", extra.infoHashHex(), c);
+        return c;
+    }
+
+    /** Hands a running Transmission client one more torrent of this swarm: one client in several swarms. */
+    public void addTorrent(SwarmPeer peer, SwarmTorrent extra) throws IOException, InterruptedException {
+        if (!(peer instanceof TransmissionPeer t)) {
+            throw new IllegalArgumentException("only Transmission clients take more torrents here, not " + peer);
+        }
+        t.addTorrent(extra);
+    }
+
+    /**
+     * A client's progress on one torrent: for the torrent it was started with, as the sampler reads it; for a torrent
+     * added later, from the Transmission client itself.
+     */
+    public double progress(SwarmPeer peer, SwarmTorrent t) throws IOException, InterruptedException {
+        if (peer instanceof TransmissionPeer tp) {
+            return tp.progress(t.infoHashHex());
+        }
+        return peer.progress(); // any other client carries exactly one torrent
+    }
+
+    private void awaitProgress(SwarmPeer peer, SwarmTorrent t, Duration timeout, double atLeast) throws InterruptedException {
+        Waits.until(timeout, peer.name() + " at " + atLeast + " of " + t.infoHashHex(), () -> progress(peer, t) >= atLeast);
+    }
+
+    /** The torrents besides {@link #torrent()}, in creation order. */
+    public List<SwarmTorrent> extraTorrents() {
+        return List.copyOf(extraTorrents);
     }
 
     /** When the client reported 100 % (to the sampling period), if it did. */

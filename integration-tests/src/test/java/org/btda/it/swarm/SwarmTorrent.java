@@ -19,11 +19,20 @@ public record SwarmTorrent(Path torrentFile, Path payload, String name, String i
 
     static SwarmTorrent create(Path dir, long size, int pieceLengthLog2, List<String> announceUrls)
             throws IOException, InterruptedException {
+        return create(dir, size, pieceLengthLog2, announceUrls, "");
+    }
+
+    /**
+     * A torrent of its own random payload; {@code suffix} (e.g. "-2") tells further torrents of the same swarm apart. All
+     * payloads live in one seed-data dir, so one seeder serves them all from the same download dir.
+     */
+    static SwarmTorrent create(Path dir, long size, int pieceLengthLog2, List<String> announceUrls, String suffix)
+            throws IOException, InterruptedException {
         Path dataDir = Files.createDirectories(dir.resolve("seed-data"));
-        String name = "btda-swarm-payload.bin";
+        String name = "btda-swarm-payload" + suffix + ".bin";
         Path payload = dataDir.resolve(name);
         writeRandom(payload, size);
-        Path torrent = dir.resolve("swarm.torrent");
+        Path torrent = dir.resolve("swarm" + suffix + ".torrent");
         mktorrent(payload, name, pieceLengthLog2, announceUrls, torrent);
         byte[] meta = Files.readAllBytes(torrent);
         @SuppressWarnings("unchecked")

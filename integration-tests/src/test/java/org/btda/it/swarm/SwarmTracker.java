@@ -52,12 +52,12 @@ public final class SwarmTracker implements AutoCloseable {
      * opentracker as Debian builds it: whitelist mode (only listed info hashes), announce interval fixed at 30 min. It
      * chroots into its directory and drops to "nobody", so the whitelist path is relative to that root.
      */
-    static SwarmTracker opentracker(InetAddress address, int port, Path dir, String infoHashHex)
+    static SwarmTracker opentracker(InetAddress address, int port, Path dir, List<String> infoHashesHex)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path whitelist = dir.resolve("whitelist.txt");
-        Files.writeString(whitelist, infoHashHex + "\n");
+        Files.writeString(whitelist, String.join("\n", infoHashesHex) + "\n");
         Files.setPosixFilePermissions(whitelist, PosixFilePermissions.fromString("rw-r--r--"));
         String ip = address.getHostAddress();
         Path conf = dir.resolve("opentracker.conf");
@@ -71,8 +71,8 @@ public final class SwarmTracker implements AutoCloseable {
         return t;
     }
 
-    /** webtorrent's bittorrent-tracker (node), HTTP + UDP, restricted to the swarm's info hash. */
-    static SwarmTracker bittorrentTracker(InetAddress address, int port, Path dir, String infoHashHex, Path nodeModules)
+    /** webtorrent's bittorrent-tracker (node), HTTP + UDP, restricted to the swarm's info hashes. */
+    static SwarmTracker bittorrentTracker(InetAddress address, int port, Path dir, List<String> infoHashesHex, Path nodeModules)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path server = nodeModules.resolve("bittorrent-tracker/server.js");
@@ -93,7 +93,7 @@ public final class SwarmTracker implements AutoCloseable {
                 "http://" + address.getHostAddress() + ":" + port + "/announce");
         t.process = ManagedProcess.start("bittorrent-tracker", dir, dir.resolve("console.log"),
                 List.of("node", script.toString(), server.toString(), address.getHostAddress(), Integer.toString(port),
-                        infoHashHex));
+                        String.join(",", infoHashesHex)));
         t.awaitListening();
         return t;
     }

@@ -18,6 +18,7 @@ final class TransmissionPeer extends ClientPeer {
     private final Path downloadDir;
     private final int encryption;
     private volatile String sessionId = "";
+    private volatile String primaryHash;
 
     TransmissionPeer(String name, Role role, InetSocketAddress peer, long limitBytesPerSecond, Path dir, Path downloadDir) {
         this(name, role, peer, limitBytesPerSecond, dir, downloadDir, ENCRYPTION_TOLERATED);
@@ -66,6 +67,12 @@ final class TransmissionPeer extends ClientPeer {
                 return false;
             }
         });
+        primaryHash = torrent.infoHashHex();
+        addTorrent(torrent);
+    }
+
+    /** Adds one more torrent to the running client (one client in several swarms), downloading into the same dir. */
+    void addTorrent(SwarmTorrent torrent) throws IOException, InterruptedException {
         String added = rpc("{\"method\":\"torrent-add\",\"arguments\":{\"filename\":" + Json.quote(torrent.torrentFile().toString())
                 + ",\"download-dir\":" + Json.quote(downloadDir.toString()) + ",\"paused\":false}}");
         if (!added.contains("\"success\"")) {
@@ -73,10 +80,17 @@ final class TransmissionPeer extends ClientPeer {
         }
     }
 
+    /** Progress of the torrent the client was started with. */
     @Override
     public double progress() throws IOException, InterruptedException {
+        return progress(primaryHash);
+    }
+
+    /** Progress of one of its torrents, by info hash. */
+    double progress(String infoHashHex) throws IOException, InterruptedException {
         requireAlive();
-        String r = rpc("{\"method\":\"torrent-get\",\"arguments\":{\"fields\":[\"percentDone\",\"recheckProgress\",\"status\"]}}");
+        String r = rpc("{\"method\":\"torrent-get\",\"arguments\":{\"ids\":[" + Json.quote(infoHashHex)
+                + "],\"fields\":[\"percentDone\",\"recheckProgress\",\"status\"]}}");
         // While the seeder verifies, percentDone climbs from 0; status 1/2 = check pending/checking.
         double status = Json.single(r, "status");
         return status == 1 || status == 2 ? 0.0 : Json.single(r, "percentDone");
@@ -84,7 +98,7 @@ final class TransmissionPeer extends ClientPeer {
 
     /** Stops downloading but keeps the client up and serving what it has: a per-torrent download limit of 0. */
     void freezeDownload() throws IOException, InterruptedException {
-        rpc("{\"method\":\"torrent-set\",\"arguments\":{\"downloadLimited\":true,\"downloadLimit\":0}}");
+        rpc("{\"method\":\"torrent-set\",\"arguments\":{\"ids\":[" + Json.quote(primaryHash) + "],\"downloadLimited\":true,\"downloadLimit\":0}}");
     }
 
     private String rpc(String body) throws IOException, InterruptedException {
