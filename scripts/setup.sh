@@ -19,7 +19,9 @@ GEOLITE_PKG="geolite2@4.0.1"
 GEOLITE_TGZ="geolite2-4.0.1.tgz"
 APT_PACKAGES=(transmission-daemon transmission-cli qbittorrent-nox aria2 rtorrent ctorrent opentracker
   mktorrent python3-libtorrent iproute2 libmaxmind-db-writer-perl dnsmasq-base maven openjdk-17-jdk-headless
-  chromium)  # chromium: the report's test renders the page headless
+  chromium docker.io docker-compose debootstrap)
+  # chromium: the report's test renders the page headless; docker.io, docker-compose, debootstrap: the compose test
+  # (scripts/compose-tests.sh) runs dockerd in a namespace and makes its Debian base image locally
 
 step() { echo "setup: $*"; }
 die() { echo "setup: FAILED: $*" >&2; exit 1; }

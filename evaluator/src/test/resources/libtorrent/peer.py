@@ -4,6 +4,7 @@ Prints "READY <listen port> <info hash hex> <num pieces> <piece length>" once se
 one a line: "CONNECT <port>" makes libtorrent connect to 127.0.0.1:<port> (it sends BEP 10 'p' on connections it
 opens); "TORRENT2 <port>" adds a second, unrelated torrent and connects for it; EOF or 120 s end it.
 Loopback only: DHT, LSD, UPnP, NAT-PMP and uTP are off; encryption is disabled so libtorrent speaks plaintext.
+With --utp-only as the last argument it speaks uTP (BEP 29) only: TCP is off both ways.
 """
 import os
 import select
@@ -29,7 +30,7 @@ def make_torrent(name, size):
 
 info = make_torrent("payload.bin", 37 * 16384 + 123)  # 38 pieces of 16 KiB, the last one short
 
-ses = lt.session({
+settings = {
     "listen_interfaces": "127.0.0.1:0",
     "enable_dht": False,
     "enable_lsd": False,
@@ -41,7 +42,11 @@ ses = lt.session({
     "out_enc_policy": 2,  # pe_disabled: plaintext, so btda sees the BitTorrent handshake
     "in_enc_policy": 2,
     "alert_mask": 0,
-})
+}
+if sys.argv[-1] == "--utp-only":
+    settings.update({"enable_incoming_tcp": False, "enable_outgoing_tcp": False,
+                     "enable_incoming_utp": True, "enable_outgoing_utp": True})
+ses = lt.session(settings)
 
 
 def add(ti):

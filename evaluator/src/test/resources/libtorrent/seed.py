@@ -1,9 +1,11 @@
 """Seeds one freshly made torrent with libtorrent on loopback for the evaluator's real-client tests.
 
-Usage: seed.py WORKDIR [LISTEN_IP]   (LISTEN_IP defaults to 127.0.0.1; ::1 for IPv6)
+Usage: seed.py WORKDIR [LISTEN_IP] [--utp-only]   (LISTEN_IP defaults to 127.0.0.1; ::1 for IPv6)
 Prints one line "READY <port> <info hash hex> <num pieces>" once seeding, then runs until stdin closes or 120 s pass.
-A stdin line "connect <ip> <port>" makes it dial that peer (for tests of incoming connections).
+A stdin line "connect <ip> <port>" makes it dial that peer (for tests of incoming connections); the line "PEERS" is
+answered with "PEERS <connected peers>".
 Loopback only: DHT, LSD, UPnP, NAT-PMP and uTP are off.
+With --utp-only as the last argument it speaks uTP (BEP 29) only: TCP is off both ways.
 """
 import os
 import select
@@ -13,7 +15,7 @@ import time
 import libtorrent as lt
 
 workdir = sys.argv[1]
-listen_ip = sys.argv[2] if len(sys.argv) > 2 else "127.0.0.1"
+listen_ip = sys.argv[2] if len(sys.argv) > 2 and not sys.argv[2].startswith("--") else "127.0.0.1"
 data = os.path.join(workdir, "payload.bin")
 with open(data, "wb") as f:
     f.write(os.urandom(37 * 16384 + 123))  # 38 pieces of 16 KiB, the last one short
@@ -26,7 +28,7 @@ ct.set_creator("btda test")
 lt.set_piece_hashes(ct, workdir)
 info = lt.torrent_info(lt.bencode(ct.generate()))
 
-ses = lt.session({
+settings = {
     "listen_interfaces": ("[%s]:0" if ":" in listen_ip else "%s:0") % listen_ip,
     "enable_dht": False,
     "enable_lsd": False,
@@ -37,7 +39,11 @@ ses = lt.session({
     "allow_multiple_connections_per_ip": True,
     "out_enc_policy": 2,  # pe_disabled: when it dials the evaluator, it does so in plaintext
     "alert_mask": 0,
-})
+}
+if sys.argv[-1] == "--utp-only":
+    settings.update({"enable_incoming_tcp": False, "enable_outgoing_tcp": False,
+                     "enable_incoming_utp": True, "enable_outgoing_utp": True})
+ses = lt.session(settings)
 params = lt.add_torrent_params()
 params.ti = info
 params.save_path = workdir
@@ -54,10 +60,13 @@ print("READY %d %s %d" % (ses.listen_port(), str(info.info_hash()), info.num_pie
 end = time.time() + 120
 while time.time() < end:
     r, _, _ = select.select([sys.stdin], [], [], 0.5)
-    if r:
-        line = sys.stdin.readline()
-        if not line:
-            break
-        words = line.split()
-        if len(words) == 3 and words[0] == "connect":
-            h.connect_peer((words[1], int(words[2])))
+    if not r:
+        continue
+    line = sys.stdin.readline()
+    if not line:
+        break
+    words = line.split()
+    if len(words) == 3 and words[0] == "connect":
+        h.connect_peer((words[1], int(words[2])))
+    elif line.strip() == "PEERS":
+        print("PEERS %d" % len(h.get_peer_info()), flush=True)

@@ -8,6 +8,7 @@ import java.util.UUID;
 import org.btda.common.config.Settings;
 import org.btda.common.net.Networks;
 import org.btda.evaluator.contact.EncryptionPolicy;
+import org.btda.evaluator.contact.TransportMode;
 
 /**
  * Everything the evaluator reads from settings, as plain values, so the contact engine can be built in tests and
@@ -26,11 +27,12 @@ import org.btda.evaluator.contact.EncryptionPolicy;
  * @param encryption       MSE/PE policy of outgoing contacts (evaluator.encryption)
  * @param mseMaxHandshakes MSE handshakes in progress at once (evaluator.mse-max-handshakes)
  * @param pieceGrace       a session ends this long after the piece count became known (evaluator.piece-grace)
+ * @param transport        TCP, uTP or both, and in which order (evaluator.transport)
  */
 public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration quietTimeout, Duration sessionCap,
                               int maxMessages, int maxFrameBytes, InetAddress bindAddress, Duration staleAfter,
                               String instanceId, int ioThreads, EncryptionPolicy encryption, int mseMaxHandshakes,
-                              Duration pieceGrace) {
+                              Duration pieceGrace, TransportMode transport) {
 
     public EvaluatorConfig {
         if (maxSessions < 1) throw new IllegalArgumentException("evaluator.max-sessions must be >= 1");
@@ -42,6 +44,7 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
         Objects.requireNonNull(staleAfter);
         Objects.requireNonNull(instanceId);
         Objects.requireNonNull(encryption);
+        Objects.requireNonNull(transport);
         if (mseMaxHandshakes < 1) throw new IllegalArgumentException("evaluator.mse-max-handshakes must be >= 1");
         Objects.requireNonNull(pieceGrace);
         if (pieceGrace.isNegative()) throw new IllegalArgumentException("evaluator.piece-grace must be >= 0");
@@ -63,7 +66,7 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
                 s.get(Settings.EVALUATOR_MAX_FRAME_BYTES), bind == null || bind.isBlank() ? null : Networks.parseLiteral(bind),
                 s.get(Settings.EVALUATOR_STALE_AFTER), instanceId(s.get(Settings.EVALUATOR_INSTANCE_ID)), 0,
                 EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)), s.get(Settings.EVALUATOR_MSE_MAX_HANDSHAKES),
-                s.get(Settings.EVALUATOR_PIECE_GRACE));
+                s.get(Settings.EVALUATOR_PIECE_GRACE), TransportMode.parse(s.get(Settings.EVALUATOR_TRANSPORT)));
     }
 
     /** evaluator.instance-id when set (stable dashboards across restarts), otherwise random per process. */
@@ -76,42 +79,46 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
     }
 
     public EvaluatorConfig withMaxSessions(int v) {
-        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withTimeouts(Duration connect, Duration quiet, Duration cap) {
-        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withMaxMessages(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withBindAddress(InetAddress v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withStaleAfter(Duration v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withInstanceId(String v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, encryption, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withIoThreads(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, encryption, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, encryption, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withEncryption(EncryptionPolicy v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v, mseMaxHandshakes, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v, mseMaxHandshakes, pieceGrace, transport);
     }
 
     public EvaluatorConfig withMseMaxHandshakes(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, v, pieceGrace);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, v, pieceGrace, transport);
     }
 
     public EvaluatorConfig withPieceGrace(Duration v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, v);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, v, transport);
+    }
+
+    public EvaluatorConfig withTransport(TransportMode v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, v);
     }
 }

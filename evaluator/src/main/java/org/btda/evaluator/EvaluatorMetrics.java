@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
 import org.btda.evaluator.contact.Refusal;
+import org.btda.evaluator.utp.UtpCounters;
 import org.btda.events.FailureReason;
 
 /**
@@ -68,6 +69,19 @@ final class EvaluatorMetrics implements AutoCloseable {
                 counter("btda.evaluator.mse.rejected", t.and("reason", v.name()), () -> mse.violations(v),
                         "outgoing MSE/PE handshakes abandoned");
             }
+        }
+    }
+
+    /** The uTP socket's traffic and what it dropped, by reason (hostile or broken peers end as these counts). */
+    void utp(String instance, UtpCounters c) {
+        Tags t = Tags.of("instance", instance);
+        counter("btda.evaluator.utp.packets.in", t, c::packetsIn, "uTP datagrams received");
+        counter("btda.evaluator.utp.packets.out", t, c::packetsOut, "uTP datagrams sent");
+        counter("btda.evaluator.utp.retransmissions", t, c::retransmissions, "uTP packets sent again after a timeout");
+        counter("btda.evaluator.utp.accepted", t, c::accepted, "incoming uTP connections accepted");
+        for (UtpCounters.Rejection r : UtpCounters.Rejection.values()) {
+            counter("btda.evaluator.utp.rejected", t.and("reason", r.name()), () -> c.rejected(r),
+                    "uTP packets or connections dropped");
         }
     }
 

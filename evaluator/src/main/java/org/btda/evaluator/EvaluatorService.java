@@ -15,6 +15,9 @@ import org.btda.common.net.PeerFilter;
 import org.btda.evaluator.contact.TorrentInfo;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.IncomingListener;
+import org.btda.evaluator.contact.TransportMode;
+import org.btda.evaluator.utp.UtpSocket;
+import org.btda.evaluator.utp.UtpSocketConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +56,7 @@ public final class EvaluatorService implements AutoCloseable {
     private final ConsumeLoop loop;
     private final TorrentCatalog catalog;
     private final IncomingListener listener;
+    private final UtpSocket utp;
     private final EvaluatorMetrics metrics;
     private final MetricsServer metricsServer;
     /** False in passive mode: the consume loop is never started, nobody is dialled. */
@@ -84,7 +88,9 @@ public final class EvaluatorService implements AutoCloseable {
         }
         int ownPort = listener != null ? listener.port() : service.listenPort();
         PeerFilter pexFilter = new PeerFilter(ownPort, PeerFilter.liveLocalAddresses(), service.doNotContact());
-        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, pexFilter::isSelf);
+        this.utp = config.transport() == TransportMode.TCP ? null : openUtp(config, listener);
+        if (utp != null && listener != null) listener.acceptUtp(utp);
+        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, pexFilter::isSelf, utp);
         this.publisher = new ObservationPublisher(factory, pexFilter, topics, stats, tracker, sender, service.enrichment());
         publisherRef[0] = publisher;
 
@@ -104,7 +110,32 @@ public final class EvaluatorService implements AutoCloseable {
 
         this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog,
                 engine.mseCounters());
+        if (utp != null) metrics.utp(id, utp.counters());
         this.metricsServer = MetricsServer.shared(service.metrics());
+    }
+
+    /**
+     * uTP peers dial the port they know for TCP, so with the listener on, the UDP socket takes the listener's address
+     * and port; otherwise any port on the bind address.
+     */
+    private static InetSocketAddress utpBind(EvaluatorConfig config, IncomingListener listener) {
+        if (listener != null) return listener.localAddress();
+        return config.bindAddress() == null ? new InetSocketAddress(0) : new InetSocketAddress(config.bindAddress(), 0);
+    }
+
+    /** The UDP port may be taken even where the TCP one was free: then the listener does not stay behind. */
+    private static UtpSocket openUtp(EvaluatorConfig config, IncomingListener listener) {
+        try {
+            return new UtpSocket(utpBind(config, listener), UtpSocketConfig.DEFAULT);
+        } catch (RuntimeException e) {
+            if (listener != null) listener.close();
+            throw e;
+        }
+    }
+
+    /** The uTP socket's address, or null when contacts use TCP only. */
+    public InetSocketAddress utpAddress() {
+        return utp == null ? null : utp.localAddress();
     }
 
     /** The incoming listener's address, or null when not listening. */
@@ -184,6 +215,7 @@ public final class EvaluatorService implements AutoCloseable {
         if (listener != null) listener.close();
         closeSideParts();
         engine.close();
+        if (utp != null) utp.close();
     }
 
     private void stop() {
@@ -191,6 +223,7 @@ public final class EvaluatorService implements AutoCloseable {
         loop.join();
         closeSideParts();
         engine.close();
+        if (utp != null) utp.close();
         sender.close();
     }
 

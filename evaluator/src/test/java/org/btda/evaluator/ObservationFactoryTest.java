@@ -162,4 +162,16 @@ class ObservationFactoryTest {
         PeerFilter filter = new PeerFilter(listenPort, local, CidrSet.parse(java.util.List.of()));
         return a -> filter.check(a) != PeerFilter.Verdict.ACCEPT;
     }
+
+    @Test
+    void aUtpContactSaysSo() throws Exception {
+        InetAddress a = InetAddress.getByName("198.51.100.8");
+        ContactResult r = new ContactResult(target(a), null, null, 7, 1000, 2000,
+                "-LT2080-abcdefghijkl".getBytes(StandardCharsets.US_ASCII), new byte[8], null, null, null, null, null, 2,
+                3000, 500, List.of(), org.btda.events.Transport.UTP, org.btda.events.Encryption.PLAIN);
+        Observation o = f.observation(request(a), r);
+        assertThat(o.getTransport()).isEqualTo(org.btda.events.Transport.UTP);
+        assertThat(o.getHolepunch()).isFalse();
+        assertThat(o.getPieces()).isEqualTo(7);
+    }
 }

@@ -47,7 +47,7 @@ public final class Settings {
     public static final Setting<Duration> EVALUATOR_SESSION_CAP = Setting.define("evaluator.session-cap", DURATION, Duration.ofSeconds(60),
             "duration", "hard limit on one contact session");
     public static final Setting<Duration> EVALUATOR_CONNECT_TIMEOUT = Setting.define("evaluator.connect-timeout", DURATION, Duration.ofSeconds(5),
-            "duration", "TCP connect timeout for outgoing contacts");
+            "duration", "connect timeout for outgoing contacts (TCP connect, uTP SYN until its ack)");
     public static final Setting<Duration> EVALUATOR_PIECE_GRACE = Setting.define("evaluator.piece-grace", DURATION, Duration.ofSeconds(2),
             "duration", "a contact ends this long after the peer's piece count became known (bitfield, have_all, have_none), leaving time for haves that complete a partial bitfield");
     public static final Setting<Integer> EVALUATOR_MAX_SESSIONS = Setting.define("evaluator.max-sessions", ints(1, 1_000_000), 2000,
@@ -56,6 +56,9 @@ public final class Settings {
             "duration", "contact requests older than this are dropped as stale");
     public static final Setting<Integer> EVALUATOR_MAX_FRAME_BYTES = Setting.define("evaluator.max-frame-bytes", ints(1024, 64 << 20), 1_048_576,
             "bytes", "largest peer wire message accepted");
+    public static final Setting<String> EVALUATOR_TRANSPORT = Setting.define("evaluator.transport", STRING, "tcp",
+            "mode", "how contacts are carried: auto (uTP first for peers that announced uTP in PEX or answered over uTP last time, "
+                    + "else TCP; a failed connect is retried once the other way), tcp, or utp (BEP 29)");
     public static final Setting<String> EVALUATOR_BIND_ADDRESS = Setting.define("evaluator.bind-address", STRING, "",
             "address", "local address for outgoing peer connections (contacts, magnet metadata fetches); empty = any");
 

@@ -2,6 +2,7 @@ package org.btda.evaluator.contact;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -14,7 +15,9 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 
 import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
+import org.btda.evaluator.utp.UtpSocket;
 import org.btda.events.FailureReason;
+import org.btda.events.Transport;
 import org.btda.protocol.client.PeerIds;
 import org.btda.protocol.mse.MseCounters;
 import org.btda.protocol.wire.WireCounters;
@@ -25,7 +28,9 @@ import org.btda.protocol.wire.WireCounters;
  * {@link ContactResult}, success or failure with a reason.
  *
  * <p>Each contact is plaintext or MSE/PE-encrypted by {@link EncryptionPolicy}; a peer that hangs up before its
- * handshake is retried once the other way (one contact, at most two connections, one result).
+ * handshake is retried once the other way (one contact, at most two connections, one result). Each contact is
+ * carried over TCP or uTP (BEP 29) by {@link TransportPolicy}; when the first transport never reached the peer's
+ * BitTorrent side, the other one is tried the same way (so at most four connections per contact).
  *
  * <p>The engine itself does not queue: callers keep {@link #inFlight()} under {@code evaluator.max-sessions}
  * (the Kafka service pauses partitions); a contact beyond the ceiling is answered OVERLOADED without dialling.
@@ -44,9 +49,19 @@ public final class ContactEngine implements AutoCloseable {
     /** Per-endpoint encryption knowledge for evaluator.encryption=learn; bounded, forgets the least recently used. */
     private final EncryptionMemory memory = new EncryptionMemory(MEMORY_CAPACITY);
     static final int MEMORY_CAPACITY = 100_000;
+    /** null when contacts use TCP only */
+    private final UtpSocket utp;
+    private final Bootstrap utpBootstrap;
+    /** Per-endpoint transport hints (PEX flag 0x04, what worked last); bounded like the encryption memory. */
+    private final TransportMemory transports = new TransportMemory(MEMORY_CAPACITY);
 
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
-        this(config, stats, doNotContact, a -> false);
+        this(config, stats, doNotContact, a -> false, null);
+    }
+
+    /** TCP and, when {@code utp} is not null, uTP contacts; nothing is treated as our own endpoint. */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact, UtpSocket utp) {
+        this(config, stats, doNotContact, a -> false, utp);
     }
 
     /**
@@ -55,10 +70,20 @@ public final class ContactEngine implements AutoCloseable {
      */
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
                          Predicate<InetSocketAddress> self) {
+        this(config, stats, doNotContact, self, null);
+    }
+
+    /**
+     * @param self our own listen endpoint (see above)
+     * @param utp  the evaluator's uTP socket (shared with the listener), or null: every contact then uses TCP
+     */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
+                         Predicate<InetSocketAddress> self, UtpSocket utp) {
         this.config = config;
+        this.self = self;
+        this.utp = utp;
         this.stats = stats;
         this.doNotContact = doNotContact;
-        this.self = self;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transports.ioHandlerFactory());
         this.wiring = SessionWiring.of(config, PeerIds.generate(), wireCounters);
         this.localAddress = config.bindAddress() == null ? null : new InetSocketAddress(config.bindAddress(), 0);
@@ -69,6 +94,8 @@ public final class ContactEngine implements AutoCloseable {
                 .option(ChannelOption.SO_RCVBUF, 32 * 1024)
                 .option(ChannelOption.SO_SNDBUF, 16 * 1024)
                 .option(ChannelOption.SO_REUSEADDR, true);
+        this.utpBootstrap = utp == null ? null : new Bootstrap().group(utp.eventLoop()).channelFactory(utp::newChannel)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
     }
 
     /**
@@ -91,36 +118,57 @@ public final class ContactEngine implements AutoCloseable {
         if (stats.inFlight() >= config.maxSessions()) {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
-        EncryptionPolicy policy = config.encryption();
-        boolean encryptedFirst = policy.encryptedFirst(memory.encrypted(target.address()));
-        CompletableFuture<ContactResult> result = attempt(target, encryptedFirst).thenCompose(first -> {
-            if (!policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
-                return CompletableFuture.completedFuture(first);
-            }
-            // the retry's result when it got the peer's handshake; else the first attempt's, which is the contact
-            return attempt(target, !encryptedFirst).thenApply(retry -> retry.peerId() != null ? retry
-                    : first.withFailureDetail(first.failureDetail() + "; retried " + (encryptedFirst ? "plaintext" : "encrypted")
-                            + ": " + retry.failure()));
-        });
+        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null);
+        CompletableFuture<ContactResult> result = over(target, order.get(0));
+        if (order.size() > 1) {
+            result = result.thenCompose(first -> !TransportPolicy.retryOther(first) || !isAlive()
+                    ? CompletableFuture.completedFuture(first)
+                    : over(target, order.get(1)).thenApply(second -> TransportPolicy.report(first, second)));
+        }
         // callers get the counted future: whoever sees a contact's result also sees it in the stats
         return result.thenApply(r -> {
+            if (r.peerId() != null) transports.worked(target.address(), r.transport());
             stats.contactCompleted(r.failure());
             return r;
         });
     }
 
+    /**
+     * The contact over one transport: plaintext or encrypted first by the encryption policy, and once the other way
+     * after a hang-up before the handshake (on either transport: a peer flagged as preferring encryption may only
+     * speak plaintext, and only over the second transport tried).
+     */
+    private CompletableFuture<ContactResult> over(ContactTarget target, Transport transport) {
+        EncryptionPolicy policy = config.encryption();
+        boolean encryptedFirst = policy.encryptedFirst(memory.encrypted(target.address()));
+        return attempt(target, encryptedFirst, transport).thenCompose(first -> {
+            if (!policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
+                return CompletableFuture.completedFuture(first);
+            }
+            // the retry's result when it got the peer's handshake; else the first attempt's, which is the contact
+            return attempt(target, !encryptedFirst, transport).thenApply(retry -> retry.peerId() != null ? retry
+                    : first.withFailureDetail(first.failureDetail() + "; retried " + (encryptedFirst ? "plaintext" : "encrypted")
+                            + ": " + retry.failure()));
+        });
+    }
+
     /** One connection in one mode; its future never fails. Teaches the memory what worked and what PEX hinted. */
-    private CompletableFuture<ContactResult> attempt(ContactTarget target, boolean encrypted) {
+    private CompletableFuture<ContactResult> attempt(ContactTarget target, boolean encrypted, Transport transport) {
         stats.sessionStarted();
         Session session = new Session(target, this::sessionFinished);
+        session.transport = transport;
+        session.transportMemory = transports;
         CompletableFuture<ContactResult> learned = session.future().thenApply(r -> {
             if (r.peerId() != null) memory.worked(target.address(), encrypted);
             for (InetSocketAddress a : session.pexPrefersEncryption) memory.prefersEncryption(a);
             return r;
         });
         try {
-            Bootstrap b = bootstrap.clone().handler(new SessionInitializer(session, wiring, encrypted));
-            ChannelFuture f = dialsFromBindAddress(target) ? b.connect(target.address(), localAddress) : b.connect(target.address());
+            Bootstrap b = (transport == Transport.UTP ? utpBootstrap : bootstrap).clone()
+                    .handler(new SessionInitializer(session, wiring, encrypted));
+            // uTP connections all leave from the shared socket's address
+            ChannelFuture f = transport != Transport.UTP && dialsFromBindAddress(target)
+                    ? b.connect(target.address(), localAddress) : b.connect(target.address());
             f.addListener((ChannelFuture cf) -> {
                 if (!cf.isSuccess()) {
                     session.fail(FailureClassifier.connectFailure(cf.cause()), String.valueOf(cf.cause().getMessage()));
@@ -165,6 +213,11 @@ public final class ContactEngine implements AutoCloseable {
 
     public EvaluatorConfig config() {
         return config;
+    }
+
+    /** Transport hints learned from PEX and earlier contacts. */
+    public TransportMemory transportMemory() {
+        return transports;
     }
 
     @Override

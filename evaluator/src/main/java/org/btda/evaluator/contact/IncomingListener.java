@@ -19,13 +19,15 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.AttributeKey;
 
 import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
+import org.btda.evaluator.utp.UtpChannel;
+import org.btda.evaluator.utp.UtpSocket;
+import org.btda.events.Transport;
 import org.btda.events.Encryption;
 import org.btda.protocol.client.PeerIds;
 import org.btda.protocol.mse.MseDetector;
@@ -111,6 +113,14 @@ public final class IncomingListener implements AutoCloseable {
         this.wiring = baseWiring.forIncoming(port(), followIntervalMillis, followCapMillis);
     }
 
+    /**
+     * Also accept uTP connections arriving at {@code socket} (bound to our port number over UDP): they pass the same
+     * limits, gate and session handler as TCP ones.
+     */
+    public void acceptUtp(UtpSocket socket) {
+        socket.acceptWith(new Initializer());
+    }
+
     public InetSocketAddress localAddress() {
         return (InetSocketAddress) server.localAddress();
     }
@@ -130,9 +140,9 @@ public final class IncomingListener implements AutoCloseable {
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private final class Initializer extends ChannelInitializer<SocketChannel> {
+    private final class Initializer extends ChannelInitializer<Channel> {
         @Override
-        protected void initChannel(SocketChannel ch) {
+        protected void initChannel(Channel ch) {
             ChannelPipeline p = ch.pipeline();
             p.addLast("limits", limits);
             // plaintext or MSE: decided on the first bytes; an MSE responder then hands plaintext up
@@ -215,6 +225,7 @@ public final class IncomingListener implements AutoCloseable {
                         (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount(), t.files());
                 stats.incomingSessionStarted();
                 Session session = new Session(target, stats::incomingSessionEnded);
+                if (ctx.channel() instanceof UtpChannel) session.transport = Transport.UTP;
                 session.encryption = encryption;
                 session.snapshots = r -> onSnapshot.accept(r, t);
                 session.future().thenAccept(r -> {

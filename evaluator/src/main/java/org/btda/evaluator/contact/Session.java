@@ -52,6 +52,10 @@ final class Session {
     final List<InetSocketAddress> pexPrefersEncryption = new ArrayList<>();
     /** How the stream is carried: set when the pipeline is built (outgoing) or the MSE handshake ends (incoming). */
     Encryption encryption = Encryption.PLAIN;
+    /** how this session is carried: set by whoever opens the channel */
+    Transport transport = Transport.TCP;
+    /** where PEX-announced uTP support is noted; null when nobody listens */
+    TransportMemory transportMemory;
     FailureReason failure;
     String failureDetail;
     private boolean finished;
@@ -70,7 +74,7 @@ final class Session {
                 startedAtMillis, ok && pieces.known() ? observedAtMillis : startedAtMillis,
                 peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize,
                 extMessages, messages,
-                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), Transport.TCP, encryption,
+                sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), transport, encryption,
                 ok && pieces.known() && target.files() != null ? target.files().held(pieces) : null);
     }
 

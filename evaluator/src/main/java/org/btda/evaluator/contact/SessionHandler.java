@@ -34,6 +34,9 @@ import org.btda.protocol.wire.PexMessage;
  */
 final class SessionHandler extends ChannelInboundHandlerAdapter {
 
+    /** The failure detail of a peer that hung up without sending its handshake (a transport policy reads it). */
+    static final String CLOSED_BEFORE_HANDSHAKE = "peer closed before its handshake";
+
     private final Session session;
     private final SessionWiring wiring;
     /** Accepted connection: installed after the peer's first 48 bytes named our torrent, on an active channel. */
@@ -132,6 +135,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 if (a.getPort() > 0 && (peer.flags() & PexMessage.PexPeer.PREFERS_ENCRYPTION) != 0) {
                     session.pexPrefersEncryption.add(a);
                 }
+                if (a.getPort() > 0 && session.transportMemory != null) {
+                    session.transportMemory.pexFlags(a, peer.flags());
+                }
             }
         }
         // everything else (choke, interested, request, unsolicited piece headers, ...) is counted and ignored
@@ -204,7 +210,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (followTimer != null) followTimer.cancel(false);
         if (session.failure == null && !session.closingByUs) {
             // the peer hung up
-            if (!session.handshakeReceived) session.fail(FailureReason.NO_HANDSHAKE, "peer closed before its handshake");
+            if (!session.handshakeReceived) session.fail(FailureReason.NO_HANDSHAKE, CLOSED_BEFORE_HANDSHAKE);
             else if (session.messages == 0) session.fail(FailureReason.CLOSED_AFTER_HANDSHAKE, "peer closed after its handshake");
         }
         if (session.failure == null && !session.handshakeReceived) {

@@ -2,9 +2,9 @@ package org.btda.evaluator.contact;
 
 import java.util.concurrent.TimeUnit;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 
 import org.btda.events.Encryption;
@@ -20,7 +20,7 @@ import org.btda.protocol.wire.PeerMessageEncoder;
  * handler — behind the decoders so that it is reset by whole messages, not by single bytes (a peer dribbling one byte a
  * second is quiet) — the piece-count grace (ends the contact once the piece count is known) and the session handler.
  */
-final class SessionInitializer extends ChannelInitializer<SocketChannel> {
+final class SessionInitializer extends ChannelInitializer<Channel> {
 
     private final Session session;
     private final SessionWiring wiring;
@@ -39,7 +39,7 @@ final class SessionInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
+    protected void initChannel(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         if (encrypted) {
             p.addLast(MseHandshakeHandler.NAME, wiring.mseInitiator(session.target.infoHash()));

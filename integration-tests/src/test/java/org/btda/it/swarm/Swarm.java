@@ -138,10 +138,11 @@ public final class Swarm implements AutoCloseable {
             case RTORRENT -> new RtorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
             case CTORRENT -> new CtorrentPeer(name, role, addr, limit / 1024 * 1024, dir);
             case LIBTORRENT -> new LibtorrentPeer(name, role, addr, limit, dir);
+            case LIBTORRENT_UTP -> new LibtorrentUtpPeer(name, role, addr, limit, dir);
         };
         // Transmission and qBittorrent announce to every tier; the others stop at the first tracker that answers.
         switch (impl) {
-            case TRANSMISSION, QBITTORRENT, LIBTORRENT -> startPeer(client, torrent, List.of(ot, bt));
+            case TRANSMISSION, QBITTORRENT, LIBTORRENT, LIBTORRENT_UTP -> startPeer(client, torrent, List.of(ot, bt));
             case ARIA2 -> startPeer(client, torrent, List.of(ot));
             case RTORRENT, CTORRENT -> startPeer(client, btFirst, List.of(bt));
         }

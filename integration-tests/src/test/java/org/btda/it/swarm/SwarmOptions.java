@@ -17,7 +17,7 @@ public record SwarmOptions(long payloadBytes, int pieceLengthLog2, long leecherL
                            List<Implementation> leechers, boolean stopAtHalf) {
 
     /** Leecher implementations the fixture can run. */
-    public enum Implementation { TRANSMISSION, QBITTORRENT, ARIA2, RTORRENT, CTORRENT, LIBTORRENT }
+    public enum Implementation { TRANSMISSION, QBITTORRENT, ARIA2, RTORRENT, CTORRENT, LIBTORRENT, LIBTORRENT_UTP }
 
     public SwarmOptions {
         if (pieceLengthLog2 < 14 || pieceLengthLog2 > 22) {
@@ -30,7 +30,7 @@ public record SwarmOptions(long payloadBytes, int pieceLengthLog2, long leecherL
     }
 
     public static SwarmOptions defaults() {
-        return new SwarmOptions(12L * 1024 * 1024, 15, 80 * 1024, List.of(Implementation.values()), true);
+        return new SwarmOptions(12L * 1024 * 1024, 15, 80 * 1024, java.util.Arrays.stream(Implementation.values()).filter(i -> i != Implementation.LIBTORRENT_UTP).toList(), true);
     }
 
     public SwarmOptions withPayload(long bytes, long limitBytesPerSecond) {

@@ -40,12 +40,12 @@ final class TransmissionPeer extends ClientPeer {
         Path config = Files.createDirectories(dir.resolve("config"));
         Files.createDirectories(downloadDir);
         long limit = downloadLimitBytesPerSecond();
-        // Transmission's limits are in kB/s of 1000 bytes.
+        // Transmission's limits are in kB/s of 1000 bytes. The seeder also speaks uTP, for the uTP-only leecher.
         String settings = "{\n"
                 + "\"bind-address-ipv4\": " + Json.quote(ip()) + ", \"bind-address-ipv6\": \"::1\",\n"
                 + "\"peer-port\": " + peerAddress().getPort() + ", \"peer-port-random-on-start\": false,\n"
                 + "\"port-forwarding-enabled\": false, \"dht-enabled\": false, \"lpd-enabled\": false,\n"
-                + "\"pex-enabled\": true, \"utp-enabled\": false, \"blocklist-enabled\": false, \"encryption\": " + encryption + ",\n"
+                + "\"pex-enabled\": true, \"utp-enabled\": " + (role() == Role.SEEDER) + ", \"blocklist-enabled\": false, \"encryption\": " + encryption + ",\n"
                 + "\"rpc-enabled\": true, \"rpc-bind-address\": " + Json.quote(ip()) + ", \"rpc-port\": " + RPC_PORT + ",\n"
                 + "\"rpc-whitelist-enabled\": false, \"rpc-authentication-required\": false, \"rpc-host-whitelist-enabled\": false,\n"
                 + "\"download-dir\": " + Json.quote(downloadDir.toString()) + ", \"incomplete-dir-enabled\": false,\n"

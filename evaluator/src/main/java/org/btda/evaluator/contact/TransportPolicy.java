@@ -1,0 +1,52 @@
+package org.btda.evaluator.contact;
+
+import java.util.List;
+
+import org.btda.events.FailureReason;
+import org.btda.events.Transport;
+
+/**
+ * Which transports one contact tries, in order: a pure function of the mode, what the evaluator knows about the peer
+ * and whether a uTP socket exists. In auto mode the second transport is tried only after a failure that says nothing
+ * about the peer's BitTorrent side (no connection came up), so a peer that answered is never evaluated twice.
+ */
+public final class TransportPolicy {
+
+    private TransportPolicy() {
+    }
+
+    public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable) {
+        if (!utpAvailable) return List.of(Transport.TCP);
+        return switch (mode) {
+            case TCP -> List.of(Transport.TCP);
+            case UTP -> List.of(Transport.UTP);
+            case AUTO -> preferred == Transport.UTP ? List.of(Transport.UTP, Transport.TCP)
+                    : List.of(Transport.TCP, Transport.UTP);
+        };
+    }
+
+    /**
+     * True when the attempt never reached the peer's BitTorrent side: no connection came up, or the peer hung up (or
+     * reset) before a single byte of its handshake, which is what libtorrent does with TCP switched off.
+     */
+    public static boolean retryOther(ContactResult r) {
+        FailureReason failure = r.failure();
+        if (failure == null) return false;
+        return switch (failure) {
+            case REFUSED, CONNECT_TIMEOUT, UNREACHABLE -> true;
+            case RESET -> r.peerId() == null;
+            case NO_HANDSHAKE -> r.peerId() == null && r.failureDetail() != null
+                    && r.failureDetail().startsWith(SessionHandler.CLOSED_BEFORE_HANDSHAKE);
+            default -> false;
+        };
+    }
+
+    /**
+     * The result to publish after a retry over the other transport: the second one, unless it failed to connect too;
+     * then TCP's, whose failure says more (a refused port is not a silent host).
+     */
+    public static ContactResult report(ContactResult first, ContactResult second) {
+        if (!retryOther(second)) return second;
+        return first.transport() == Transport.TCP ? first : second;
+    }
+}
