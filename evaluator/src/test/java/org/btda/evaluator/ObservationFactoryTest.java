@@ -118,8 +118,8 @@ class ObservationFactoryTest {
         assertThat(known.getIdentity()).isEqualTo(IdentityKind.LISTEN_PORT);
         assertThat(known.getPeerKey()).as("the peer btda dials").isEqualTo(keys.key(HASH, a, 6881));
 
-        // another client on the same address (another peer id) or another torrent is not that peer
-        byte[] other = "-CD0303-zzzzzzzzzzzz".getBytes(StandardCharsets.US_ASCII);
+        // another client software on the same address or another torrent is not that peer
+        byte[] other = "-TR4040-zzzzzzzzzzzz".getBytes(StandardCharsets.US_ASCII);
         assertThat(ports.lookup(HASH, a, other)).isNull();
         assertThat(ports.lookup("ff" + HASH.substring(2), a, peerId)).isNull();
         // bounded: the least recently used entries go first
@@ -127,6 +127,34 @@ class ObservationFactoryTest {
         ports.remember(HASH, InetAddress.getByName("198.51.100.10"), peerId, 6883);
         assertThat(ports.size()).isEqualTo(2);
         assertThat(ports.lookup(HASH, a, peerId)).isNull();
+    }
+
+    @Test
+    void aClientWithAFreshPeerIdPerConnectionIsThePeerReachedAtTheOnlyPortOfItsAddress() throws Exception {
+        // libtorrent 2.x: a random peer id per connection, and no BEP 10 p on its IPv6 connections until peers
+        // confirmed its address
+        InetAddress a = InetAddress.getByName("fd00:198:18::11");
+        byte[] dialled = "-LT2080-mO9r2sWGIL*m".getBytes(StandardCharsets.US_ASCII);
+        byte[] dialledIn = "-LT2080-WzK5wKrnY5vB".getBytes(StandardCharsets.US_ASCII);
+        ContactTarget in = new ContactTarget(java.util.HexFormat.of().parseHex(HASH), new InetSocketAddress(a, 40001), 100);
+        ContactResult r = new ContactResult(in, null, null, 30, 1000, 2000, dialledIn, new byte[8], null, null, null,
+                null, null, 3, 500, 100, List.of(), org.btda.events.Transport.TCP, org.btda.events.Encryption.PLAIN);
+        ListenPorts ports = new ListenPorts();
+        ports.remember(HASH, a, dialled, 6881);
+        ports.remember(HASH, a, "-LT2080-dqV.u20j7V-4".getBytes(StandardCharsets.US_ASCII), 6881);
+
+        Observation o = f.incoming(r, HASH, 16384, null, ports.lookup(HASH, a, dialledIn)).value();
+        assertThat(o.getIdentity()).isEqualTo(IdentityKind.LISTEN_PORT);
+        assertThat(o.getPeerKey()).as("the peer btda dials").isEqualTo(keys.key(HASH, a, 6881));
+
+        // a second port at that address: two clients behind it, so only exact peer ids still match
+        byte[] second = "-LT2080-secondclient".getBytes(StandardCharsets.US_ASCII);
+        ports.remember(HASH, a, second, 51413);
+        assertThat(ports.lookup(HASH, a, dialledIn)).isNull();
+        assertThat(ports.lookup(HASH, a, second)).isEqualTo(51413);
+        assertThat(ports.lookup(HASH, a, dialled)).isEqualTo(6881);
+        ports.remember(HASH, a, dialled, 6881);
+        assertThat(ports.lookup(HASH, a, dialledIn)).as("stays ambiguous").isNull();
     }
 
     /** The evaluator's PEX rule: the shared PeerFilter, with no do-not-contact networks. */

@@ -46,6 +46,8 @@ import org.slf4j.LoggerFactory;
  * bittorrent-tracker (HTTP and UDP on ::1), a DHT-only libtorrent node (::2), a libtorrent seeder (::10) announcing to
  * both tracker URLs and the DHT, and two rate-limited libtorrent leechers that join after btda (::30) knows the
  * torrent: one with the trackers and the DHT (::11), one with the DHT alone (::12), which no tracker ever hears of.
+ * btda also listens, so the libtorrent peers dial in too (fresh peer id per connection, no BEP 10 {@code p}): each
+ * leecher must still be exactly one confirmed peer.
  *
  * <p>{@code @Order(3)}: after the IPv4 swarm classes, which need the shared swarm's leechers early.
  */
@@ -162,6 +164,23 @@ class Ipv6SwarmEndToEndTest {
         timings.put("confirmed after the clients", ms(t3));
         LOG.info("IPv6 swarm timings: {}", timings);
 
+        // Every key seen, with how it was keyed and from where: when a leecher turns up twice, this says why.
+        for (String[] row : ch.rows("SELECT peer_key, identity, source, ifNull(address, ''),"
+                + " ifNull(toString(ext_listen_port), '-'), count(), toString(max(pieces)) FROM btda.observations FINAL"
+                + " WHERE info_hash = '" + infoHash + "' AND success GROUP BY ALL ORDER BY peer_key")) {
+            LOG.info("observed key {} identity {} source {} address {} p {}: {} observations, up to {} pieces",
+                    (Object[]) row);
+        }
+        // Each leecher is one peer, however it was met (dialled, or dialling in with a fresh peer id and no BEP 10 p):
+        // by address (privacy.store-addresses), whatever the keys are.
+        Map<String, String> confirmedByAddress = new LinkedHashMap<>();
+        for (String[] row : ch.rows("SELECT address, arrayStringConcat(arraySort(groupUniqArray(peer_key)), ',')"
+                + " FROM btda.observations FINAL WHERE info_hash = '" + infoHash + "' AND peer_key IN (" + confirmedSql
+                + ") GROUP BY address")) {
+            confirmedByAddress.put(row[0], row[1]);
+        }
+        assertThat(confirmedByAddress).as("confirmed keys by address: exactly one per leecher")
+                .containsExactlyInAnyOrderEntriesOf(Map.of(LEECHER_TRACKER, trackerLeecher, LEECHER_DHT, dhtLeecher));
         assertThat(ch.rows(confirmedSql).stream().map(r -> r[0]).toList())
                 .as("confirmed downloads (FINAL): each leecher exactly once, nobody else")
                 .containsExactlyInAnyOrder(trackerLeecher, dhtLeecher);
