@@ -1,15 +1,19 @@
 package org.btda.it.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.btda.it.e2e.E2eProcesses.column;
+import static org.btda.it.e2e.E2eProcesses.ms;
+import static org.btda.it.e2e.E2eProcesses.awaitLine;
+import static org.btda.it.e2e.E2eProcesses.stopGroup;
+import static org.btda.it.e2e.E2eProcesses.signalGroup;
+import static org.btda.it.e2e.E2eProcesses.requireIsolated;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -216,14 +220,6 @@ class Ipv6SwarmEndToEndTest {
         return keys.key(infoHash, a, PEER_PORT);
     }
 
-    private static Set<String> column(ClickHouseHttp ch, String sql) throws IOException, InterruptedException {
-        return ch.rows(sql).stream().map(r -> r[0]).collect(Collectors.toSet());
-    }
-
-    private static String ms(long since) {
-        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since) + " ms";
-    }
-
     private Path resource(String name) throws Exception {
         return Path.of(getClass().getResource(name).toURI());
     }
@@ -243,20 +239,6 @@ class Ipv6SwarmEndToEndTest {
         return log;
     }
 
-    private static String awaitLine(Path log, String marker, Duration timeout) throws Exception {
-        String[] found = new String[1];
-        E2eWaits.until(timeout, marker + " in " + log, () -> {
-            for (String line : Files.readAllLines(log, StandardCharsets.ISO_8859_1)) {
-                if (line.contains(marker)) {
-                    found[0] = line;
-                    return true;
-                }
-            }
-            return false;
-        });
-        return found[0];
-    }
-
     private static void awaitTcp(String ip, int port, Duration timeout, Path log) throws Exception {
         E2eWaits.until(timeout, "something listening on [" + ip + "]:" + port + " (" + log + ")", () -> {
             try (Socket s = new Socket(InetAddress.getByName(ip), port)) {
@@ -265,44 +247,6 @@ class Ipv6SwarmEndToEndTest {
                 return false;
             }
         });
-    }
-
-    private static void stopGroup(Process p) {
-        try {
-            p.getOutputStream().close();
-        } catch (IOException e) {
-            // already closed: the process sees EOF either way
-        }
-        signalGroup("TERM", p.pid());
-        try {
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                signalGroup("KILL", p.pid());
-                p.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            signalGroup("KILL", p.pid());
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void signalGroup(String signal, long pgid) {
-        try {
-            new ProcessBuilder("kill", "-" + signal, "--", "-" + pgid).redirectErrorStream(true)
-                    .redirectOutput(new File("/dev/null")).start().waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            // group gone
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** fd00:198:18::/48 stays inside the namespace only where lo is the sole interface. */
-    private static void requireIsolated() throws IOException {
-        Set<String> names = NetworkInterface.networkInterfaces().map(NetworkInterface::getName).collect(Collectors.toSet());
-        if (!names.equals(Set.of("lo"))) {
-            throw new IllegalStateException("refusing to run outside an isolated network namespace; interfaces " + names
-                    + " (run scripts/swarm-tests.sh)");
-        }
     }
 
     /**
