@@ -297,6 +297,8 @@ class ThreeBrokerClusterTest {
         cmd.addAll(List.of("--set", "state.dir=" + Files.createDirectories(tmp.resolve("state-" + name))));
         if (command.equals("evaluator")) {
             cmd.addAll(List.of("--set", "evaluator.instance-id=" + name));
+            // two evaluators on one machine would both listen on listen.port; this test is about dialling
+            cmd.addAll(List.of("--set", "listen.enabled=false"));
         }
         Path log = logDir().resolve(name + ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
