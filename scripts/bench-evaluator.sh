@@ -10,7 +10,8 @@
 #   scripts/bench-evaluator.sh                 # engine only (no Kafka): the contact engine's throughput
 #   MODE=kafka scripts/bench-evaluator.sh      # the full service with an in-process broker in the loop
 #   ENCRYPTION=encrypted-only scripts/bench-evaluator.sh   # every contact over MSE/PE (RC4), engine mode only
-# Environment: PEERS (60000) MEASURE (60 s) WARMUP (15 s) MAX_SESSIONS (14000) DIAL_RATE (3000/s) HEAP (512m) BTDA_TARGET (target-eval)
+#   SETTINGS=evaluator.piece-grace=500ms scripts/bench-evaluator.sh   # settings over the defaults (key=value,...), engine mode
+# Environment: JAVA_OPTS (extra JVM options of the evaluator, e.g. a flight recording) PEERS (60000) MEASURE (60 s) WARMUP (15 s) MAX_SESSIONS (14000) DIAL_RATE (3000/s) HEAP (512m) BTDA_TARGET (target-eval)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +23,7 @@ DIAL_RATE=${DIAL_RATE:-3000}
 HEAP=${HEAP:-512m}
 MODE=${MODE:-engine}
 ENCRYPTION=${ENCRYPTION:-learn}
+SETTINGS=${SETTINGS:-}
 TARGET=${BTDA_TARGET:-target-eval}
 NS="btda-bench-$$"
 WORK=$(mktemp -d /tmp/btda-bench.XXXXXX)
@@ -73,7 +75,7 @@ if [[ "$MODE" == kafka ]]; then
   echo "---- feeder ----"
   grep -v ' INFO \| WARN ' "$WORK/feeder.log" | grep -v '^\s*at ' | tail -n 25
 else
-  ip netns exec "$NS" bash -c "ulimit -n 20000; exec java -Xmx$HEAP -Dbtda.bench.encryption=$ENCRYPTION -cp '$CP' org.btda.evaluator.bench.EngineBench \
+  ip netns exec "$NS" bash -c "ulimit -n 20000; exec java -Xmx$HEAP ${JAVA_OPTS:-} -Dbtda.bench.encryption=$ENCRYPTION -Dbtda.bench.settings='$SETTINGS' -cp '$CP' org.btda.evaluator.bench.EngineBench \
       $PEERS $MEASURE $WARMUP $MAX_SESSIONS $DIAL_RATE"
 fi
 echo "---- swarm log (tail) ----"

@@ -42,8 +42,16 @@ public final class EngineBench {
 
         // the product defaults (network.timeout 6 s, session cap, max messages), with a higher session ceiling
         // btda.bench.encryption (the script's ENCRYPTION): e.g. encrypted-only measures MSE contacts
-        EvaluatorConfig cfg = EvaluatorConfig.from(Settings.defaults().with("evaluator.encryption",
-                System.getProperty("btda.bench.encryption", "learn"))).withMaxSessions(maxSessions);
+        // btda.bench.settings (the script's SETTINGS): "key=value,key=value" over the defaults, to measure a setting
+        Settings settings = Settings.defaults().with("evaluator.encryption",
+                System.getProperty("btda.bench.encryption", "learn"));
+        for (String kv : System.getProperty("btda.bench.settings", "").split(",")) {
+            if (kv.isBlank()) continue;
+            int eq = kv.indexOf('=');
+            if (eq < 1) throw new IllegalArgumentException("btda.bench.settings: expected key=value, got " + kv);
+            settings = settings.with(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+        }
+        EvaluatorConfig cfg = EvaluatorConfig.from(settings).withMaxSessions(maxSessions);
         EvaluatorStats stats = new EvaluatorStats();
         AtomicLongArray sessionHist = new AtomicLongArray(HIST_MS / 10 + 1);
         LongAdder measured = new LongAdder();
