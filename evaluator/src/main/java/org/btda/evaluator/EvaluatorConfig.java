@@ -28,11 +28,12 @@ import org.btda.evaluator.contact.TransportMode;
  * @param mseMaxHandshakes MSE handshakes in progress at once (evaluator.mse-max-handshakes)
  * @param pieceGrace       a session ends this long after the piece count became known (evaluator.piece-grace)
  * @param transport        TCP, uTP or both, and in which order (evaluator.transport)
+ * @param holepunch        BEP 55 introductions through relays (evaluator.holepunch); acts only with a uTP socket
  */
 public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration quietTimeout, Duration sessionCap,
                               int maxMessages, int maxFrameBytes, InetAddress bindAddress, Duration staleAfter,
                               String instanceId, int ioThreads, EncryptionPolicy encryption, int mseMaxHandshakes,
-                              Duration pieceGrace, TransportMode transport) {
+                              Duration pieceGrace, TransportMode transport, boolean holepunch) {
 
     public EvaluatorConfig {
         if (maxSessions < 1) throw new IllegalArgumentException("evaluator.max-sessions must be >= 1");
@@ -66,7 +67,8 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
                 s.get(Settings.EVALUATOR_MAX_FRAME_BYTES), bind == null || bind.isBlank() ? null : Networks.parseLiteral(bind),
                 s.get(Settings.EVALUATOR_STALE_AFTER), instanceId(s.get(Settings.EVALUATOR_INSTANCE_ID)), 0,
                 EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)), s.get(Settings.EVALUATOR_MSE_MAX_HANDSHAKES),
-                s.get(Settings.EVALUATOR_PIECE_GRACE), TransportMode.parse(s.get(Settings.EVALUATOR_TRANSPORT)));
+                s.get(Settings.EVALUATOR_PIECE_GRACE), TransportMode.parse(s.get(Settings.EVALUATOR_TRANSPORT)),
+                s.get(Settings.EVALUATOR_HOLEPUNCH));
     }
 
     /** evaluator.instance-id when set (stable dashboards across restarts), otherwise random per process. */
@@ -79,46 +81,50 @@ public record EvaluatorConfig(int maxSessions, Duration connectTimeout, Duration
     }
 
     public EvaluatorConfig withMaxSessions(int v) {
-        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(v, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withTimeouts(Duration connect, Duration quiet, Duration cap) {
-        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connect, quiet, cap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withMaxMessages(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, v, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withBindAddress(InetAddress v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, v, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withStaleAfter(Duration v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, v, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withInstanceId(String v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, v, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withIoThreads(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, encryption, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, v, encryption, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withEncryption(EncryptionPolicy v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v, mseMaxHandshakes, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, v, mseMaxHandshakes, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withMseMaxHandshakes(int v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, v, pieceGrace, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, v, pieceGrace, transport, holepunch);
     }
 
     public EvaluatorConfig withPieceGrace(Duration v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, v, transport);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, v, transport, holepunch);
     }
 
     public EvaluatorConfig withTransport(TransportMode v) {
-        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, v);
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, v, holepunch);
+    }
+
+    public EvaluatorConfig withHolepunch(boolean v) {
+        return new EvaluatorConfig(maxSessions, connectTimeout, quietTimeout, sessionCap, maxMessages, maxFrameBytes, bindAddress, staleAfter, instanceId, ioThreads, encryption, mseMaxHandshakes, pieceGrace, transport, v);
     }
 }

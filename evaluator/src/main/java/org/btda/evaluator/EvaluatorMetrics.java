@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 
 import org.btda.evaluator.contact.Refusal;
+import org.btda.evaluator.contact.Holepunch;
 import org.btda.evaluator.utp.UtpCounters;
 import org.btda.events.FailureReason;
 
@@ -82,6 +83,17 @@ final class EvaluatorMetrics implements AutoCloseable {
         for (UtpCounters.Rejection r : UtpCounters.Rejection.values()) {
             counter("btda.evaluator.utp.rejected", t.and("reason", r.name()), () -> c.rejected(r),
                     "uTP packets or connections dropped");
+        }
+    }
+
+    /** BEP 55: candidates and expected peers now, and what relays answered and peers did, by event. */
+    void holepunch(String instance, Holepunch h) {
+        Tags t = Tags.of("instance", instance);
+        gauge("btda.evaluator.holepunch.candidates", t, h::candidateCount, "unreachable peers waiting for a relay");
+        gauge("btda.evaluator.holepunch.expected", t, h::expectedCount, "peers a relay told to dial us, not yet arrived");
+        for (Holepunch.Event e : Holepunch.Event.values()) {
+            counter("btda.evaluator.holepunch.events", t.and("event", e.name()), () -> h.count(e),
+                    "BEP 55 rendezvous sent, relay answers (errors by code), introductions accepted or dropped");
         }
     }
 

@@ -14,6 +14,7 @@ import org.btda.common.metrics.MetricsServer;
 import org.btda.common.net.PeerFilter;
 import org.btda.evaluator.contact.TorrentInfo;
 import org.btda.evaluator.contact.ContactEngine;
+import org.btda.evaluator.contact.Holepunch;
 import org.btda.evaluator.contact.IncomingListener;
 import org.btda.evaluator.contact.TransportMode;
 import org.btda.evaluator.utp.UtpSocket;
@@ -57,6 +58,10 @@ public final class EvaluatorService implements AutoCloseable {
     private final TorrentCatalog catalog;
     private final IncomingListener listener;
     private final UtpSocket utp;
+    /** BEP 55 bookkeeping, null when off */
+    private final Holepunch holepunch;
+    /** accepts the peers a relay introduces when there is no listener; null otherwise */
+    private final IncomingListener introductions;
     private final EvaluatorMetrics metrics;
     private final MetricsServer metricsServer;
     /** False in passive mode: the consume loop is never started, nobody is dialled. */
@@ -90,7 +95,26 @@ public final class EvaluatorService implements AutoCloseable {
         PeerFilter pexFilter = new PeerFilter(ownPort, PeerFilter.liveLocalAddresses(), service.doNotContact());
         this.utp = config.transport() == TransportMode.TCP ? null : openUtp(config, listener);
         if (utp != null && listener != null) listener.acceptUtp(utp);
-        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, pexFilter::isSelf, utp);
+        // BEP 55 needs the uTP socket: a relay introduces us by the endpoint of a uTP session (see HolepunchTalk)
+        this.holepunch = utp != null && config.holepunch() ? new Holepunch(Holepunch.Limits.DEFAULT) : null;
+        if (holepunch != null) {
+            if (listener != null) {
+                this.introductions = null;
+                listener.acceptHolepunch(utp, holepunch);
+            } else {
+                EvaluatorServiceConfig.Introductions in = service.introductions();
+                this.introductions = IncomingListener.withoutServer(config, stats, in.maxConnections(), in.maxPerAddress(),
+                        in.follow().interval().toMillis(), in.follow().cap().toMillis(), catalog::get, catalog::infoHashByReq2,
+                        (r, t) -> publisherRef[0].incomingEnded(r, t), (r, t) -> publisherRef[0].incomingSnapshot(r, t));
+                introductions.acceptHolepunch(utp, holepunch);
+            }
+        } else {
+            this.introductions = null;
+        }
+        if (config.holepunch() && utp == null) {
+            log.info("evaluator.holepunch has no effect with evaluator.transport tcp (BEP 55 works over the uTP socket)");
+        }
+        this.engine = new ContactEngine(config, stats, service.doNotContact()::contains, pexFilter::isSelf, utp, holepunch);
         this.publisher = new ObservationPublisher(factory, pexFilter, topics, stats, tracker, sender, service.enrichment());
         publisherRef[0] = publisher;
 
@@ -111,6 +135,7 @@ public final class EvaluatorService implements AutoCloseable {
         this.metrics = new EvaluatorMetrics(Metrics.registry(), id, stats, config.maxSessions(), statsReporter::backlog,
                 engine.mseCounters());
         if (utp != null) metrics.utp(id, utp.counters());
+        if (holepunch != null) metrics.holepunch(id, holepunch);
         this.metricsServer = MetricsServer.shared(service.metrics());
     }
 
@@ -189,6 +214,7 @@ public final class EvaluatorService implements AutoCloseable {
         long deadline = System.nanoTime() + config.sessionCap().plusSeconds(5).toNanos();
         loop.drain(); // the loop stops dispatching and pauses everything, but keeps committing
         if (listener != null) listener.close(); // incoming sessions end now: their observations still publish
+        if (introductions != null) introductions.close();
         while ((engine.inFlight() > 0 || stats.incomingInFlight() > 0) && System.nanoTime() < deadline && (!dial || loop.isAlive())) sleep(50);
         if (dial) {
             // then until Kafka acknowledged their observations (bounded: the broker may be gone) and the loop committed
@@ -213,6 +239,7 @@ public final class EvaluatorService implements AutoCloseable {
         // publish those aborted sessions as observations (their requests are redone by the next owner)
         sender.kill();
         if (listener != null) listener.close();
+        if (introductions != null) introductions.close();
         closeSideParts();
         engine.close();
         if (utp != null) utp.close();

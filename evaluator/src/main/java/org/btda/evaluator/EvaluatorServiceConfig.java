@@ -29,10 +29,25 @@ import org.btda.evaluator.enrich.EnrichmentConfig;
  * @param listener       the incoming listener when listen.enabled or passive, else empty
  * @param dial           false in passive mode: contact requests are not consumed, nobody is dialled
  * @param statsInterval  stats.interval, between EvaluatorStatsRecords
+ * @param introductions  how peers a BEP 55 relay introduces are accepted when there is no listener
  */
 public record EvaluatorServiceConfig(EvaluatorConfig evaluator, KafkaConfig kafka, MetricsConfig metrics,
         EnrichmentConfig enrichment, Path secretFile, boolean storeAddresses, CidrSet doNotContact, int listenPort,
-        Optional<Listener> listener, boolean dial, Duration statsInterval) {
+        Optional<Listener> listener, boolean dial, Duration statsInterval, Introductions introductions) {
+
+    /**
+     * Peers that dial us after a BEP 55 connect while listen.enabled is false: accepted on the uTP socket under the
+     * listener's ceilings and followed on their connection like incoming peers (they cannot be dialled).
+     *
+     * @param maxConnections listen.max-connections
+     * @param maxPerAddress  listen.max-per-address
+     * @param follow         revisit.delay and listen.follow-cap
+     */
+    public record Introductions(int maxConnections, int maxPerAddress, Follow follow) {
+        public Introductions {
+            Objects.requireNonNull(follow, "follow");
+        }
+    }
 
     /**
      * The incoming listener.
@@ -76,6 +91,7 @@ public record EvaluatorServiceConfig(EvaluatorConfig evaluator, KafkaConfig kafk
             throw new IllegalArgumentException("passive needs listen.enabled: an evaluator that neither dials nor listens observes nothing");
         }
         Objects.requireNonNull(statsInterval, "statsInterval");
+        Objects.requireNonNull(introductions, "introductions");
     }
 
     public static EvaluatorServiceConfig from(Settings s) {
@@ -86,7 +102,9 @@ public record EvaluatorServiceConfig(EvaluatorConfig evaluator, KafkaConfig kafk
                 EnrichmentConfig.from(s), s.secretFile(), s.get(Settings.PRIVACY_STORE_ADDRESSES),
                 CidrSet.parse(s.get(Settings.DO_NOT_CONTACT)), s.get(Settings.LISTEN_PORT),
                 s.get(Settings.LISTEN_ENABLED) ? Optional.of(listener(s)) : Optional.empty(),
-                !s.get(Settings.PASSIVE), s.get(Settings.STATS_INTERVAL));
+                !s.get(Settings.PASSIVE), s.get(Settings.STATS_INTERVAL),
+                new Introductions(s.get(Settings.LISTEN_MAX_CONNECTIONS), s.get(Settings.LISTEN_MAX_PER_ADDRESS),
+                        new Follow(s.get(Settings.REVISIT_DELAY), s.get(Settings.LISTEN_FOLLOW_CAP))));
     }
 
     /** listen.address is parsed only when listening: an unused value is not validated. */
@@ -102,6 +120,6 @@ public record EvaluatorServiceConfig(EvaluatorConfig evaluator, KafkaConfig kafk
     /** The same service with other contact-engine values (tests and benchmarks). */
     public EvaluatorServiceConfig withEvaluator(EvaluatorConfig v) {
         return new EvaluatorServiceConfig(v, kafka, metrics, enrichment, secretFile, storeAddresses, doNotContact,
-                listenPort, listener, dial, statsInterval);
+                listenPort, listener, dial, statsInterval, introductions);
     }
 }

@@ -104,7 +104,8 @@ public final class ObservationFactory {
                 .setExtListenPort(r.extListenPort()).setExtReqq(r.extReqq()).setExtMetadataSize(r.extMetadataSize())
                 .setExtMessages(r.extMessages()).setMessagesReceived(r.messagesReceived()).setSessionMs(r.sessionMillis())
                 .setLongestGapMs(r.longestGapMillis()).setSealedEndpoint(null).setNetwork(Networks.truncate(address))
-                .setEvaluator(instanceId).setTransport(r.transport()).setEncryption(r.encryption());
+                .setEvaluator(instanceId).setTransport(r.transport()).setEncryption(r.encryption())
+                .setHolepunch(r.holepunch());
         if (e != null) {
             b.setCity(e.city()).setCountry(e.country()).setContinent(e.continent()).setLatitude(e.latitude())
                     .setLongitude(e.longitude()).setAsn(e.asn()).setAsOrg(e.asOrg()).setDomain(e.domain());

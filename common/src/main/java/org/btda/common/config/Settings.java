@@ -59,6 +59,10 @@ public final class Settings {
     public static final Setting<String> EVALUATOR_TRANSPORT = Setting.define("evaluator.transport", STRING, "tcp",
             "mode", "how contacts are carried: auto (uTP first for peers that announced uTP in PEX or answered over uTP last time, "
                     + "else TCP; a failed connect is retried once the other way), tcp, or utp (BEP 29)");
+    public static final Setting<Boolean> EVALUATOR_HOLEPUNCH = Setting.define("evaluator.holepunch", BOOLEAN, true,
+            "", "BEP 55: uTP sessions with peers that advertise ut_holepunch ask them to introduce btda to peers of the same"
+                    + " torrent it could not connect to, and the introduced peer's uTP connection is accepted even with"
+                    + " listen.enabled false; needs the uTP socket, so it acts only with evaluator.transport auto or utp");
     public static final Setting<String> EVALUATOR_BIND_ADDRESS = Setting.define("evaluator.bind-address", STRING, "",
             "address", "local address for outgoing peer connections (contacts, magnet metadata fetches); empty = any");
 

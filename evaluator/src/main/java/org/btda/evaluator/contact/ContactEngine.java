@@ -2,6 +2,7 @@ package org.btda.evaluator.contact;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,8 @@ public final class ContactEngine implements AutoCloseable {
     private final Bootstrap utpBootstrap;
     /** Per-endpoint transport hints (PEX flag 0x04, what worked last); bounded like the encryption memory. */
     private final TransportMemory transports = new TransportMemory(MEMORY_CAPACITY);
+    /** null when BEP 55 is off */
+    private final Holepunch holepunch;
 
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact) {
         this(config, stats, doNotContact, a -> false, null);
@@ -79,13 +82,26 @@ public final class ContactEngine implements AutoCloseable {
      */
     public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
                          Predicate<InetSocketAddress> self, UtpSocket utp) {
+        this(config, stats, doNotContact, self, utp, null);
+    }
+
+    /**
+     * @param holepunch BEP 55 bookkeeping shared with the uTP socket's acceptor, or null (off); used only with
+     *                  {@code utp}: contacts that cannot connect become candidates, uTP sessions with peers that
+     *                  advertise ut_holepunch ask them to relay
+     */
+    public ContactEngine(EvaluatorConfig config, EvaluatorStats stats, Predicate<InetAddress> doNotContact,
+                         Predicate<InetSocketAddress> self, UtpSocket utp, Holepunch holepunch) {
         this.config = config;
+        this.holepunch = utp == null ? null : holepunch;
         this.self = self;
         this.utp = utp;
         this.stats = stats;
         this.doNotContact = doNotContact;
         this.group = new MultiThreadIoEventLoopGroup(config.ioThreads(), Transports.ioHandlerFactory());
-        this.wiring = SessionWiring.of(config, PeerIds.generate(), wireCounters);
+        SessionWiring base = SessionWiring.of(config, PeerIds.generate(), wireCounters);
+        // the engine only dials: sessions that came about through a relay are accepted ones (not followed here)
+        this.wiring = this.holepunch == null ? base : base.withHolepunch(this.holepunch, utp.localAddress().getPort(), 0, 0);
         this.localAddress = config.bindAddress() == null ? null : new InetSocketAddress(config.bindAddress(), 0);
         this.bootstrap = new Bootstrap().group(group).channel(Transports.socketChannel())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis())
@@ -118,7 +134,9 @@ public final class ContactEngine implements AutoCloseable {
         if (stats.inFlight() >= config.maxSessions()) {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
-        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null);
+        String infoHashHex = HexFormat.of().formatHex(target.infoHash());
+        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null,
+                holepunch != null && holepunch.wantsRelay(infoHashHex));
         CompletableFuture<ContactResult> result = over(target, order.get(0));
         if (order.size() > 1) {
             result = result.thenCompose(first -> !TransportPolicy.retryOther(first) || !isAlive()
@@ -128,6 +146,7 @@ public final class ContactEngine implements AutoCloseable {
         // callers get the counted future: whoever sees a contact's result also sees it in the stats
         return result.thenApply(r -> {
             if (r.peerId() != null) transports.worked(target.address(), r.transport());
+            if (holepunch != null && TransportPolicy.unreachable(r.failure())) holepunch.unreachable(infoHashHex, target.address());
             stats.contactCompleted(r.failure());
             return r;
         });
@@ -201,6 +220,11 @@ public final class ContactEngine implements AutoCloseable {
 
     public int inFlight() {
         return stats.inFlight();
+    }
+
+    /** BEP 55 bookkeeping, or null when off. */
+    public Holepunch holepunch() {
+        return holepunch;
     }
 
     public MseCounters mseCounters() {

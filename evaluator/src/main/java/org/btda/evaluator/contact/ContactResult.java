@@ -23,13 +23,25 @@ import org.btda.events.Transport;
  * @param encryption      PLAIN or RC4 (after MSE) for the attempt this result describes; null when never dialled
  * @param filePieces      pieces held per file of a multi-file torrent (see {@code FilePieces.held}); null when the
  *                        layout or the piece count is unknown
+ * @param holepunch       the connection came about through a BEP 55 relay (the peer dialled us after a connect)
  */
 public record ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
                             long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
                             String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
                             Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
                             long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
-                            Encryption encryption, int[] filePieces) {
+                            Encryption encryption, int[] filePieces, boolean holepunch) {
+
+    public ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
+                         long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
+                         String extClient, Integer extListenPort, Integer extReqq, Long extMetadataSize,
+                         Map<String, Integer> extMessages, int messagesReceived, long sessionMillis,
+                         long longestGapMillis, List<InetSocketAddress> pexPeers, Transport transport,
+                         Encryption encryption, int[] filePieces) {
+        this(target, failure, failureDetail, pieces, startedAtMillis, observedAtMillis, peerId, reserved, extClient,
+                extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis, longestGapMillis,
+                pexPeers, transport, encryption, filePieces, false);
+    }
 
     public ContactResult(ContactTarget target, FailureReason failure, String failureDetail, Integer pieces,
                          long startedAtMillis, long observedAtMillis, byte[] peerId, byte[] reserved,
@@ -39,7 +51,7 @@ public record ContactResult(ContactTarget target, FailureReason failure, String 
                          Encryption encryption) {
         this(target, failure, failureDetail, pieces, startedAtMillis, observedAtMillis, peerId, reserved, extClient,
                 extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis, longestGapMillis,
-                pexPeers, transport, encryption, null);
+                pexPeers, transport, encryption, null, false);
     }
 
     public boolean success() {
@@ -49,7 +61,7 @@ public record ContactResult(ContactTarget target, FailureReason failure, String 
     public ContactResult withFailureDetail(String detail) {
         return new ContactResult(target, failure, detail, pieces, startedAtMillis, observedAtMillis, peerId, reserved,
                 extClient, extListenPort, extReqq, extMetadataSize, extMessages, messagesReceived, sessionMillis,
-                longestGapMillis, pexPeers, transport, encryption, filePieces);
+                longestGapMillis, pexPeers, transport, encryption, filePieces, holepunch);
     }
 
     /** A contact that was never dialled (stale request, do-not-contact list, overload). */

@@ -61,8 +61,11 @@ public final class IncomingListener implements AutoCloseable {
     private final int maxPerAddress;
     private final SessionWiring baseWiring;
     private final EventLoopGroup group;
+    /** null when only BEP 55 introductions are accepted (listen.enabled false) */
     private final Channel server;
-    private final SessionWiring wiring;
+    private volatile SessionWiring wiring;
+    private final long followIntervalMillis;
+    private final long followCapMillis;
     private final ConcurrentHashMap<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final AtomicInteger open = new AtomicInteger();
     private final Limits limits = new Limits();
@@ -97,7 +100,14 @@ public final class IncomingListener implements AutoCloseable {
         this.maxConnections = maxConnections;
         this.maxPerAddress = maxPerAddress;
         this.baseWiring = SessionWiring.of(config, PeerIds.generate(), new WireCounters());
+        this.followIntervalMillis = followIntervalMillis;
+        this.followCapMillis = followCapMillis;
         this.group = new MultiThreadIoEventLoopGroup(1, Transports.ioHandlerFactory());
+        if (bind == null) {
+            this.server = null;
+            this.wiring = baseWiring.forIncoming(null, followIntervalMillis, followCapMillis);
+            return;
+        }
         try {
             ServerBootstrap b = new ServerBootstrap().group(group).channel(Transports.serverSocketChannel())
                     .option(ChannelOption.SO_BACKLOG, 256)
@@ -121,12 +131,35 @@ public final class IncomingListener implements AutoCloseable {
         socket.acceptWith(new Initializer());
     }
 
+    /**
+     * BEP 55 on {@code socket}: our uTP sessions advertise ut_holepunch and may ask their peer to relay, and a peer a
+     * relay announced ({@link Holepunch#takeExpected}) is accepted even when not listening; its session says holepunch
+     * and is followed on its connection.
+     */
+    public void acceptHolepunch(UtpSocket socket, Holepunch holepunch) {
+        wiring = wiring.withHolepunch(holepunch, socket.localAddress().getPort(), followIntervalMillis, followCapMillis);
+        socket.acceptExpected(holepunch::takeExpected, new Initializer());
+    }
+
+    /**
+     * Sessions only through BEP 55 introductions on {@link #acceptHolepunch}: no TCP server (listen.enabled false), the
+     * same limits, gate and observations as a listener.
+     */
+    public static IncomingListener withoutServer(EvaluatorConfig config, EvaluatorStats stats, int maxConnections,
+            int maxPerAddress, long followIntervalMillis, long followCapMillis, Function<String, TorrentInfo> torrents,
+            Function<byte[], byte[]> torrentByReq2, BiConsumer<ContactResult, TorrentInfo> onResult,
+            BiConsumer<ContactResult, TorrentInfo> onSnapshot) {
+        return new IncomingListener(config, stats, null, maxConnections, maxPerAddress, followIntervalMillis,
+                followCapMillis, torrents, torrentByReq2, onResult, onSnapshot);
+    }
+
+    /** The TCP server's address; null without a server. */
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) server.localAddress();
+        return server == null ? null : (InetSocketAddress) server.localAddress();
     }
 
     public int port() {
-        return localAddress().getPort();
+        return server == null ? 0 : localAddress().getPort();
     }
 
     /** Incoming connections open now. */
@@ -136,7 +169,7 @@ public final class IncomingListener implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close().syncUninterruptibly();
+        if (server != null) server.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -225,7 +258,10 @@ public final class IncomingListener implements AutoCloseable {
                         (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount(), t.files());
                 stats.incomingSessionStarted();
                 Session session = new Session(target, stats::incomingSessionEnded);
-                if (ctx.channel() instanceof UtpChannel) session.transport = Transport.UTP;
+                if (ctx.channel() instanceof UtpChannel u) {
+                    session.transport = Transport.UTP;
+                    session.holepunch = u.holepunched();
+                }
                 session.encryption = encryption;
                 session.snapshots = r -> onSnapshot.accept(r, t);
                 session.future().thenAccept(r -> {

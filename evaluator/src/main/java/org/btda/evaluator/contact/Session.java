@@ -56,6 +56,10 @@ final class Session {
     Transport transport = Transport.TCP;
     /** where PEX-announced uTP support is noted; null when nobody listens */
     TransportMemory transportMemory;
+    /** the peer dialled us after a BEP 55 connect: set by whoever accepts the channel */
+    boolean holepunch;
+    /** BEP 55 state of a session whose peer may relay for us; null until the session asks it something */
+    HolepunchTalk holepunchTalk;
     FailureReason failure;
     String failureDetail;
     private boolean finished;
@@ -75,7 +79,7 @@ final class Session {
                 peerId, reserved, extClient, extListenPort, extReqq, extMetadataSize,
                 extMessages, messages,
                 sessionMillis, longestGapNanos / 1_000_000, List.copyOf(pexPeers), transport, encryption,
-                ok && pieces.known() && target.files() != null ? target.files().held(pieces) : null);
+                ok && pieces.known() && target.files() != null ? target.files().held(pieces) : null, holepunch);
     }
 
     CompletableFuture<ContactResult> future() {

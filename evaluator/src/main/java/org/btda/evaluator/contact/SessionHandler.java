@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -12,8 +13,11 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 
 import org.btda.events.FailureReason;
+import org.btda.events.Transport;
+import org.btda.protocol.holepunch.HolepunchMessage;
 import org.btda.protocol.pieces.PieceAccountingException;
 import org.btda.protocol.wire.ExtendedHandshake;
+import org.btda.protocol.wire.ExtendedMessage;
 import org.btda.protocol.wire.Handshake;
 import org.btda.protocol.wire.PeerMessage;
 import org.btda.protocol.wire.PexMessage;
@@ -43,6 +47,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private final boolean incoming;
     private ScheduledFuture<?> capTimer;
     private ScheduledFuture<?> followTimer;
+    /** the session would have ended but waits for a relay's answers (bounded by the holepunch answer wait) */
+    private boolean endDeferred;
 
     SessionHandler(Session session, SessionWiring wiring) {
         this(session, wiring, false);
@@ -68,9 +74,9 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void begin(ChannelHandlerContext ctx) {
         capTimer = ctx.executor().schedule(() -> capReached(ctx), wiring.sessionCapMillis(), TimeUnit.MILLISECONDS);
-        if (incoming && wiring.follows()) {
-            followTimer = ctx.executor().scheduleAtFixedRate(() -> followTick(ctx), wiring.followIntervalMillis(),
-                    wiring.followIntervalMillis(), TimeUnit.MILLISECONDS);
+        if ((incoming || session.holepunch) && wiring.follows(session.holepunch)) {
+            long interval = wiring.followInterval(session.holepunch);
+            followTimer = ctx.executor().scheduleAtFixedRate(() -> followTick(ctx), interval, interval, TimeUnit.MILLISECONDS);
         }
         ctx.writeAndFlush(Handshake.of(session.target.infoHash(), wiring.peerId(), true, true, false))
                 .addListener(f -> {
@@ -87,7 +93,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 onHandshake(ctx, h);
             } else if (msg instanceof PeerMessage m) {
                 session.messages++;
-                onMessage(m);
+                onMessage(ctx, m);
                 if (following()) {
                     if (session.pieces.known() && session.pieces.count() == session.target.totalPieces()) endByUs(ctx);
                 } else if (session.messages >= wiring.maxMessages()) {
@@ -107,12 +113,12 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.handshakeReceived = true;
         session.peerId = h.peerId();
         session.reserved = h.reserved();
-        if (h.supportsExtensionProtocol()) ctx.write(wiring.extendedHandshake());
+        if (h.supportsExtensionProtocol()) ctx.write(wiring.extendedHandshake(session.transport));
         if (h.supportsFastExtension()) ctx.write(OutgoingMessages.haveNone());
         ctx.flush();
     }
 
-    private void onMessage(PeerMessage m) {
+    private void onMessage(ChannelHandlerContext ctx, PeerMessage m) {
         if (m instanceof PeerMessage.Bitfield b) {
             session.pieces.applyBitfield(b.bits());
             session.piecesChanged();
@@ -127,6 +133,11 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
             session.piecesChanged();
         } else if (m instanceof ExtendedHandshake e) {
             onExtendedHandshake(e);
+            startHolepunch(ctx, e);
+        } else if (m instanceof ExtendedMessage x && x.extendedId() == SessionWiring.HOLEPUNCH_ID && session.holepunchTalk != null) {
+            ExtendedMessage reply = session.holepunchTalk.onPayload(x.payload());
+            if (reply != null) ctx.writeAndFlush(reply);
+            if (endDeferred && !session.holepunchTalk.waiting(System.nanoTime())) endByUs(ctx); // every answer is in
         } else if (m instanceof PexMessage p) {
             for (PexMessage.PexPeer peer : p.added()) {
                 if (session.pexPeers.size() >= Session.MAX_PEX_PEERS) break;
@@ -153,19 +164,39 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Whether this session follows its peer: an accepted connection, following enabled, the peer's handshake read and
-     * no usable BEP 10 {@code p} (a {@code p} arriving later ends the follow: the peer can then be revisited).
+     * BEP 55, on sessions carried by our uTP socket whose peer advertises ut_holepunch: a relay's view of us is then
+     * our UDP socket, so the peer it introduces us to dials a port that accepts it. (Over TCP, libtorrent would pass
+     * on the TCP connection's source port, where nothing accepts uTP.) Asks the peer to relay for a few unreachable
+     * peers of this torrent and reads whatever ut_holepunch messages follow.
+     */
+    private void startHolepunch(ChannelHandlerContext ctx, ExtendedHandshake e) {
+        Holepunch hp = wiring.holepunch();
+        int peerId = e.extensionId(HolepunchMessage.EXTENSION_NAME);
+        if (hp == null || session.transport != Transport.UTP || peerId == 0 || session.holepunchTalk != null) return;
+        session.holepunchTalk = new HolepunchTalk(hp, HexFormat.of().formatHex(session.target.infoHash()), peerId);
+        List<ExtendedMessage> rendezvous = session.holepunchTalk.start(session.target.address(), System.nanoTime());
+        for (ExtendedMessage r : rendezvous) ctx.write(r);
+        if (!rendezvous.isEmpty()) ctx.flush();
+    }
+
+    /**
+     * Whether this session follows its peer: the peer's handshake read, and either the connection came about through
+     * a relay (BEP 55: the peer cannot be dialled) or it is an accepted connection, following enabled, with no usable
+     * BEP 10 {@code p} (a {@code p} arriving later ends the follow: the peer can then be revisited).
      */
     private boolean following() {
-        if (!incoming || !wiring.follows() || !session.handshakeReceived) return false;
+        if (!session.handshakeReceived) return false;
+        if (session.holepunch) return wiring.follows(true);
+        if (!incoming || !wiring.follows()) return false;
         Integer p = session.extListenPort;
         return p == null || p <= 0 || p > 65535;
     }
 
     private void capReached(ChannelHandlerContext ctx) {
         long elapsed = (System.nanoTime() - session.startedAtNanos) / 1_000_000;
-        if (following() && elapsed < wiring.followCapMillis()) {
-            capTimer = ctx.executor().schedule(() -> capReached(ctx), wiring.followCapMillis() - elapsed, TimeUnit.MILLISECONDS);
+        long followCap = wiring.followCap(session.holepunch);
+        if (following() && elapsed < followCap) {
+            capTimer = ctx.executor().schedule(() -> capReached(ctx), followCap - elapsed, TimeUnit.MILLISECONDS);
             return;
         }
         endByUs(ctx);
@@ -174,7 +205,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     private void followTick(ChannelHandlerContext ctx) {
         if (!following() || session.finished() || session.closingByUs) return;
         long sinceNews = (System.nanoTime() - session.lastPieceChangeNanos) / 1_000_000;
-        if (sinceNews >= wiring.followIntervalMillis()) {
+        if (sinceNews >= wiring.followInterval(session.holepunch)) {
             endByUs(ctx); // no new piece for a whole interval: paused, stalled or seeding; the final result says so
             return;
         }
@@ -185,6 +216,16 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == PieceCountGrace.SETTLED || evt instanceof IdleStateEvent) {
             if (following()) return; // a downloader's count never settles and quiet between haves is normal: the follow tick decides
+            HolepunchTalk talk = session.holepunchTalk;
+            long now = System.nanoTime();
+            if (talk != null && talk.waiting(now)) {
+                // a relay's answers come within moments; the observation is already complete
+                if (!endDeferred) {
+                    endDeferred = true;
+                    ctx.executor().schedule(() -> endByUs(ctx), talk.waitUntilNanos() - now, TimeUnit.NANOSECONDS);
+                }
+                return;
+            }
             endByUs(ctx); // the piece count settled, or quiet long enough: the normal ends of a contact
         } else {
             ctx.fireUserEventTriggered(evt);

@@ -16,13 +16,27 @@ public final class TransportPolicy {
     }
 
     public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable) {
+        return order(mode, preferred, utpAvailable, false);
+    }
+
+    /**
+     * @param relayWanted the torrent has peers waiting for a BEP 55 introduction: in auto mode uTP goes first, since
+     *                    only a session carried by our uTP socket can serve as a relay (see {@link HolepunchTalk})
+     */
+    public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable, boolean relayWanted) {
         if (!utpAvailable) return List.of(Transport.TCP);
         return switch (mode) {
             case TCP -> List.of(Transport.TCP);
             case UTP -> List.of(Transport.UTP);
-            case AUTO -> preferred == Transport.UTP ? List.of(Transport.UTP, Transport.TCP)
+            case AUTO -> preferred == Transport.UTP || relayWanted ? List.of(Transport.UTP, Transport.TCP)
                     : List.of(Transport.TCP, Transport.UTP);
         };
+    }
+
+    /** A failure that says the peer's endpoint does not take our connections: a holepunch may still reach it. */
+    public static boolean unreachable(FailureReason failure) {
+        return failure == FailureReason.REFUSED || failure == FailureReason.CONNECT_TIMEOUT
+                || failure == FailureReason.UNREACHABLE;
     }
 
     /**

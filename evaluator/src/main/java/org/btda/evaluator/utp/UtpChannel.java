@@ -28,6 +28,8 @@ public final class UtpChannel extends AbstractChannel {
     private final UtpSocket socket;
     private final DefaultChannelConfig config = new DefaultChannelConfig(this);
     private UtpConnection connection;
+    /** accepted because a BEP 55 relay announced the peer (see {@link UtpSocket#acceptExpected}) */
+    private boolean holepunched;
     private boolean open = true;
 
     UtpChannel(UtpSocket socket) {
@@ -52,6 +54,15 @@ public final class UtpChannel extends AbstractChannel {
     @Override
     public ChannelConfig config() {
         return config;
+    }
+
+    /** Whether this accepted connection was let in by a BEP 55 introduction rather than by listening. */
+    public boolean holepunched() {
+        return holepunched;
+    }
+
+    void markHolepunched() {
+        holepunched = true;
     }
 
     @Override

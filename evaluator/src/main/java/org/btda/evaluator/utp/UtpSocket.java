@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -61,6 +62,8 @@ public final class UtpSocket implements AutoCloseable {
     private final Map<Key, UtpConnection> table = new HashMap<>();
     private final Map<InetAddress, Integer> acceptedPerAddress = new HashMap<>();
     private volatile ChannelHandler acceptor;
+    private volatile Predicate<InetSocketAddress> expected;
+    private volatile ChannelHandler expectedAcceptor;
 
     public UtpSocket(InetSocketAddress bind, UtpSocketConfig config) {
         this.config = config;
@@ -84,6 +87,16 @@ public final class UtpSocket implements AutoCloseable {
     /** Accept incoming connections: each gets {@code initializer} in its pipeline (the listener's, as for TCP). */
     public void acceptWith(ChannelHandler initializer) {
         this.acceptor = initializer;
+    }
+
+    /**
+     * Also accept a SYN from an address {@code expected} vouches for (it consumes its answer: one introduction, one
+     * connection), with {@code initializer}, even when not listening: a BEP 55 relay told that peer to dial us. The
+     * channel says {@link UtpChannel#holepunched()}. Every other SYN is treated as before.
+     */
+    public void acceptExpected(Predicate<InetSocketAddress> expected, ChannelHandler initializer) {
+        this.expectedAcceptor = initializer;
+        this.expected = expected;
     }
 
     public EventLoop eventLoop() {
@@ -185,7 +198,8 @@ public final class UtpSocket implements AutoCloseable {
             return;
         }
         ChannelHandler init = acceptor;
-        if (init == null) {
+        Predicate<InetSocketAddress> vouch = expected;
+        if (init == null && vouch == null) {
             counters.reject(UtpCounters.Rejection.SYN_NOT_LISTENING);
             return;
         }
@@ -195,11 +209,19 @@ public final class UtpSocket implements AutoCloseable {
             counters.reject(UtpCounters.Rejection.SYN_OVER_LIMIT);
             return;
         }
+        boolean introduced = vouch != null && vouch.test(from);
+        if (introduced) {
+            init = expectedAcceptor;
+        } else if (init == null) {
+            counters.reject(UtpCounters.Rejection.SYN_NOT_LISTENING);
+            return;
+        }
         UtpConnection c = UtpConnection.accept(this, from, syn, random.nextInt(1 << 16));
         table.put(new Key(from, recvId), c);
         acceptedPerAddress.merge(from.getAddress(), 1, Integer::sum);
         counters.acceptedOne();
         UtpChannel ch = new UtpChannel(this, c);
+        if (introduced) ch.markHolepunched();
         c.bind(ch);
         ch.pipeline().addLast(init);
         loop.register(ch);
