@@ -156,8 +156,8 @@ public final class Holepunch {
     }
 
     /**
-     * The candidates a relay session asks about (at most {@link Limits#rendezvousPerSession}), never the relay itself
-     * (BEP 55 NoSelf). They leave the table; {@link #answered} puts one back when another relay may do better.
+     * The candidates a relay session asks about (at most {@link Limits#rendezvousPerSession}), never the relay's own
+     * endpoint (BEP 55 NoSelf). They leave the table; {@link #answered} puts one back when another relay may do better.
      */
     public synchronized List<InetSocketAddress> forRelay(String infoHashHex, InetSocketAddress relay) {
         LinkedHashMap<InetSocketAddress, Candidate> forTorrent = candidates.get(infoHashHex);
@@ -168,7 +168,7 @@ public final class Holepunch {
         for (Iterator<Map.Entry<InetSocketAddress, Candidate>> it = forTorrent.entrySet().iterator();
              it.hasNext() && out.size() < limits.rendezvousPerSession(); ) {
             Map.Entry<InetSocketAddress, Candidate> e = it.next();
-            if (e.getKey().getAddress().equals(relay.getAddress())) continue;
+            if (e.getKey().equals(relay)) continue; // another port at the relay's address may be a neighbour behind its NAT
             out.add(e.getKey());
             asked.put(e.getKey(), e.getValue());
             it.remove();
@@ -187,8 +187,9 @@ public final class Holepunch {
     };
 
     /**
-     * A relay's error about {@code target}: counted by code. When the relay was just not connected to it (or the
-     * relay itself was the target), another relay may be, so the candidate returns while it has asks left.
+     * A relay's error about {@code target}: counted by code. Unless the endpoint was invalid (NoSuchPeer), the
+     * candidate returns while it has asks left: another relay may be connected to it, and NoSupport can be a moment's
+     * state (libtorrent answers it while the target's extended handshake has not arrived yet).
      */
     public synchronized void answered(String infoHashHex, InetSocketAddress target, HolepunchMessage.ErrorCode code) {
         count(switch (code) {
@@ -199,7 +200,7 @@ public final class Holepunch {
             default -> Event.ERROR_UNKNOWN;
         }, 1);
         Candidate c = asked.remove(target);
-        if (c == null || (code != HolepunchMessage.ErrorCode.NOT_CONNECTED && code != HolepunchMessage.ErrorCode.NO_SELF)) {
+        if (c == null || code == HolepunchMessage.ErrorCode.NO_SUCH_PEER) {
             return;
         }
         c.asks++;

@@ -45,11 +45,11 @@ class HolepunchTest {
 
     @Test
     void aRelaySessionAsksAboutABoundedNumberAndNeverAboutTheRelayItself() {
-        hp.unreachable(T1, ep("198.51.100.1", 7000)); // the relay's own address (BEP 55 NoSelf)
+        hp.unreachable(T1, RELAY); // the relay's own endpoint (BEP 55 NoSelf)
         hp.unreachable(T1, ep("203.0.113.5", 6881));
         hp.unreachable(T1, ep("203.0.113.6", 6881));
         List<InetSocketAddress> asked = hp.forRelay(T1, RELAY);
-        assertThat(asked).hasSize(limits.rendezvousPerSession()).doesNotContain(ep("198.51.100.1", 7000));
+        assertThat(asked).hasSize(limits.rendezvousPerSession()).doesNotContain(RELAY);
         assertThat(hp.candidateCount()).isEqualTo(1);
     }
 
@@ -89,20 +89,28 @@ class HolepunchTest {
     }
 
     @Test
-    void everyErrorCodeIsCountedAndOnlyNotConnectedOrNoSelfRetries() {
+    void everyErrorCodeIsCountedAndOnlyAnInvalidEndpointEndsTheCandidateAtOnce() {
         InetSocketAddress target = ep("203.0.113.5", 6881);
-        for (ErrorCode code : List.of(ErrorCode.NO_SUCH_PEER, ErrorCode.NO_SUPPORT, ErrorCode.UNKNOWN)) {
-            hp.unreachable(T1, target);
+        hp.unreachable(T1, target);
+        assertThat(hp.forRelay(T1, RELAY)).containsExactly(target);
+        hp.answered(T1, target, ErrorCode.NO_SUCH_PEER);
+        assertThat(hp.wantsRelay(T1)).as("NoSuchPeer: the endpoint is wrong").isFalse();
+        for (ErrorCode code : List.of(ErrorCode.NO_SUPPORT, ErrorCode.NO_SELF, ErrorCode.UNKNOWN)) {
+            hp.unreachable(T1, target); // a fresh failure: asks start over
             assertThat(hp.forRelay(T1, RELAY)).containsExactly(target);
             hp.answered(T1, target, code);
-            assertThat(hp.wantsRelay(T1)).as(code.name()).isFalse();
+            assertThat(hp.wantsRelay(T1)).as(code.name() + ": another relay, or the same one later, may do").isTrue();
+            assertThat(hp.forRelay(T1, RELAY)).containsExactly(target);
+            hp.answered(T1, target, code);
+            assertThat(hp.wantsRelay(T1)).as(code.name() + ": asks spent").isFalse();
         }
-        hp.answered(T1, ep("192.0.2.1", 1), ErrorCode.NO_SELF); // about nothing we asked: counted, nothing else
+        hp.answered(T1, ep("192.0.2.1", 1), ErrorCode.NOT_CONNECTED); // about nothing we asked: counted, nothing else
         assertThat(hp.wantsRelay(T1)).isFalse();
         assertThat(hp.count(Holepunch.Event.ERROR_NO_SUCH_PEER)).isEqualTo(1);
-        assertThat(hp.count(Holepunch.Event.ERROR_NO_SUPPORT)).isEqualTo(1);
-        assertThat(hp.count(Holepunch.Event.ERROR_UNKNOWN)).isEqualTo(1);
-        assertThat(hp.count(Holepunch.Event.ERROR_NO_SELF)).isEqualTo(1);
+        assertThat(hp.count(Holepunch.Event.ERROR_NO_SUPPORT)).isEqualTo(2);
+        assertThat(hp.count(Holepunch.Event.ERROR_NO_SELF)).isEqualTo(2);
+        assertThat(hp.count(Holepunch.Event.ERROR_UNKNOWN)).isEqualTo(2);
+        assertThat(hp.count(Holepunch.Event.ERROR_NOT_CONNECTED)).isEqualTo(1);
     }
 
     @Test

@@ -38,6 +38,14 @@ class HolepunchCodecTest {
     }
 
     @Test
+    void acceptsRendezvousAndConnectWithoutErrCodeAsLibtorrentWritesThem() throws Exception {
+        assertThat(HolepunchCodec.decode(HEX.parseHex("01" + "00" + "c6120102" + "1ae1")))
+                .isEqualTo(HolepunchMessage.connect(new InetSocketAddress("198.18.1.2", 6881)));
+        assertThat(HolepunchCodec.decode(HEX.parseHex("00" + "01" + "20010db8000000000000000000000001" + "1ae1")))
+                .isEqualTo(HolepunchMessage.rendezvous(new InetSocketAddress("2001:db8::1", 6881)));
+    }
+
+    @Test
     void rejectsWhatIsNotABep55Message() {
         String[] bad = {
             "",                                                       // empty
@@ -49,6 +57,8 @@ class HolepunchCodecTest {
             "01" + "00" + "7f000001" + "0000" + "00000000",           // port 0
             "00" + "00" + "7f000001" + "1ae1" + "00000001",           // rendezvous with an error code
             "02" + "00" + "7f000001" + "1ae1" + "00000000",           // error without one
+            "02" + "00" + "7f000001" + "1ae1",                        // error without err_code at all
+            "00" + "01" + "7f000001" + "1ae1",                        // IPv6 type in a short IPv4-sized payload
         };
         for (String hex : bad) {
             assertThatThrownBy(() -> HolepunchCodec.decode(HEX.parseHex(hex))).as(hex).isInstanceOf(HolepunchException.class);
