@@ -123,6 +123,45 @@ class UtpSocketTest {
         assertThat(client.connections()).isZero();
     }
 
+    @Test
+    void withoutAListenerOnlyAnAnnouncedAddressGetsInAndOnlyOnce() throws Exception {
+        server = new UtpSocket(ANY_LOOPBACK, UtpSocketConfig.DEFAULT);
+        client = new UtpSocket(ANY_LOOPBACK, UtpSocketConfig.DEFAULT);
+        java.util.concurrent.atomic.AtomicInteger vouchers = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.List<Channel> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
+        // a relay announced the client's address once: the predicate vouches for it and forgets it (as Holepunch does)
+        server.acceptExpected(from -> from.getAddress().isLoopbackAddress() && vouchers.getAndDecrement() > 0,
+                new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        accepted.add(ch);
+                        ch.pipeline().addLast(new Echo());
+                    }
+                });
+        var refused = new Bootstrap().group(client.eventLoop()).channelFactory(client::newChannel)
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 1500)
+                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).awaitUninterruptibly();
+        assertThat(refused.isSuccess()).as("nobody announced it yet").isFalse();
+        assertThat(server.counters().rejected(UtpCounters.Rejection.SYN_NOT_LISTENING)).isPositive();
+
+        vouchers.set(1);
+        Sender sender = new Sender(new byte[] {1, 2, 3});
+        Channel ch = new Bootstrap().group(client.eventLoop()).channelFactory(client::newChannel)
+                .handler(sender).connect(server.localAddress()).syncUninterruptibly().channel();
+        assertThat(sender.echoed.get(30, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
+        assertThat(accepted).hasSize(1);
+        assertThat(((UtpChannel) accepted.get(0)).holepunched()).isTrue();
+        assertThat(((UtpChannel) ch).holepunched()).as("our own dial is no introduction").isFalse();
+
+        long before = server.counters().rejected(UtpCounters.Rejection.SYN_NOT_LISTENING);
+        var again = new Bootstrap().group(client.eventLoop()).channelFactory(client::newChannel)
+                .option(io.netty.channel.ChannelOption.CONNECT_TIMEOUT_MILLIS, 1500)
+                .handler(new ChannelInboundHandlerAdapter()).connect(server.localAddress()).awaitUninterruptibly();
+        assertThat(again.isSuccess()).as("one introduction, one connection").isFalse();
+        assertThat(server.counters().rejected(UtpCounters.Rejection.SYN_NOT_LISTENING)).isGreaterThan(before);
+        assertThat(accepted).hasSize(1);
+    }
+
     static void awaitCondition(java.util.function.BooleanSupplier c, Duration deadline) throws InterruptedException {
         long end = System.nanoTime() + deadline.toNanos();
         while (!c.getAsBoolean()) {
