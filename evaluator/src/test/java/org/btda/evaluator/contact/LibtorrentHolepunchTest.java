@@ -53,8 +53,7 @@ class LibtorrentHolepunchTest {
         }
     }
 
-    @Test
-    void aRelayIntroducesTheLeecherAndItsConnectionIsEvaluatedAsHolepunched() throws Exception {
+    private String[] startPair() throws Exception {
         Path script = dir.resolve("holepunch_pair.py");
         try (var res = getClass().getResourceAsStream("/libtorrent/holepunch_pair.py")) {
             Files.copy(res, script);
@@ -67,7 +66,34 @@ class LibtorrentHolepunchTest {
         in = new PrintWriter(new OutputStreamWriter(pair.getOutputStream(), StandardCharsets.UTF_8), true);
         String line = out.readLine();
         assertThat(line).as("libtorrent output").startsWith("READY ");
-        String[] f = line.split(" ");
+        return line.split(" ");
+    }
+
+    @Test
+    void aTcpSessionNeitherAdvertisesHolepunchNorAsksForARendezvous() throws Exception {
+        String[] f = startPair();
+        String infoHash = f[3];
+        int pieces = Integer.parseInt(f[4]);
+        Holepunch hp = new Holepunch(Holepunch.Limits.DEFAULT);
+        utp = new UtpSocket(new InetSocketAddress(LOOPBACK, 0), UtpSocketConfig.DEFAULT);
+        hp.unreachable(infoHash, new InetSocketAddress(LOOPBACK, Integer.parseInt(f[2])));
+        EvaluatorConfig config = EvaluatorConfig.defaults().withTransport(TransportMode.TCP)
+                .withTimeouts(Duration.ofSeconds(3), Duration.ofSeconds(10), Duration.ofSeconds(30));
+        try (ContactEngine engine = new ContactEngine(config, new EvaluatorStats(), a -> false, a -> false, utp, hp)) {
+            ContactResult r = engine.contact(new ContactTarget(HexFormat.of().parseHex(infoHash),
+                    new InetSocketAddress(LOOPBACK, Integer.parseInt(f[1])), pieces)).get(60, TimeUnit.SECONDS);
+            assertThat(r.failure()).as(String.valueOf(r.failureDetail())).isNull();
+            assertThat(r.transport()).isEqualTo(Transport.TCP);
+            assertThat(r.extMessages()).as("the relay speaks it").containsKey("ut_holepunch");
+        }
+        // a relay would send the target to our TCP source port, where nothing accepts uTP
+        assertThat(hp.count(Holepunch.Event.RENDEZVOUS_SENT)).isZero();
+        assertThat(hp.wantsRelay(infoHash)).as("the candidate waits for a uTP session").isTrue();
+    }
+
+    @Test
+    void aRelayIntroducesTheLeecherAndItsConnectionIsEvaluatedAsHolepunched() throws Exception {
+        String[] f = startPair();
         InetSocketAddress relay = new InetSocketAddress(LOOPBACK, Integer.parseInt(f[1]));
         InetSocketAddress leecher = new InetSocketAddress(LOOPBACK, Integer.parseInt(f[2]));
         String infoHash = f[3];

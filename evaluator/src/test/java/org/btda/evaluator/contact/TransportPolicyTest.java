@@ -33,6 +33,23 @@ class TransportPolicyTest {
     }
 
     @Test
+    void aTorrentWaitingForARelayPutsUtpFirstInAutoModeOnly() {
+        assertThat(TransportPolicy.order(TransportMode.AUTO, Transport.TCP, true, true)).containsExactly(Transport.UTP, Transport.TCP);
+        assertThat(TransportPolicy.order(TransportMode.AUTO, null, true, true)).containsExactly(Transport.UTP, Transport.TCP);
+        assertThat(TransportPolicy.order(TransportMode.TCP, null, true, true)).containsExactly(Transport.TCP);
+        assertThat(TransportPolicy.order(TransportMode.AUTO, null, false, true)).containsExactly(Transport.TCP);
+    }
+
+    @Test
+    void onlyConnectFailuresMakeAHolepunchCandidate() {
+        for (FailureReason r : FailureReason.values()) {
+            boolean expected = r == FailureReason.REFUSED || r == FailureReason.CONNECT_TIMEOUT || r == FailureReason.UNREACHABLE;
+            assertThat(TransportPolicy.unreachable(r)).as(r.name()).isEqualTo(expected);
+        }
+        assertThat(TransportPolicy.unreachable(null)).as("success").isFalse();
+    }
+
+    @Test
     void onlyFailuresBeforeAnyBitTorrentByteAreRetriedTheOtherWay() {
         for (FailureReason r : List.of(FailureReason.REFUSED, FailureReason.CONNECT_TIMEOUT, FailureReason.UNREACHABLE)) {
             assertThat(TransportPolicy.retryOther(result(Transport.TCP, r, "x", null))).as(r.name()).isTrue();
