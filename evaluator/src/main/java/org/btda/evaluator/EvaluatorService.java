@@ -92,7 +92,7 @@ public final class EvaluatorService implements AutoCloseable {
             this.listener = null;
         }
         int ownPort = listener != null ? listener.port() : service.listenPort();
-        PeerFilter pexFilter = new PeerFilter(ownPort, PeerFilter.liveLocalAddresses(), service.doNotContact());
+        PeerFilter ownFilter = new PeerFilter(ownPort, PeerFilter.liveLocalAddresses(), service.doNotContact());
         this.utp = config.transport() == TransportMode.TCP ? null : openUtp(config, listener);
         if (utp != null && listener != null) listener.acceptUtp(utp);
         // BEP 55 needs the uTP socket: a relay introduces us by the endpoint of a uTP session (see HolepunchTalk)
@@ -111,6 +111,8 @@ public final class EvaluatorService implements AutoCloseable {
         } else {
             this.introductions = null;
         }
+        // with holepunch, sessions over our uTP socket announce its port as p, so peers pass that on too
+        PeerFilter pexFilter = holepunch != null ? ownFilter.alsoOurs(utp.localAddress().getPort()) : ownFilter;
         if (config.holepunch() && utp == null) {
             log.info("evaluator.holepunch has no effect with evaluator.transport tcp (BEP 55 works over the uTP socket)");
         }

@@ -117,6 +117,10 @@ final class ObservationPublisher implements AutoCloseable {
             Integer known = null;
             if (ObservationFactory.validPort(r.extListenPort())) {
                 listenPorts.remember(t.infoHashHex(), address, r.peerId(), r.extListenPort());
+            } else if (r.holepunch()) {
+                // no BEP 10 p (libtorrent may omit it on a connection it opened after a connect): the endpoint of the
+                // introduction is where this peer is known
+                known = r.target().address().getPort();
             } else {
                 known = listenPorts.lookup(t.infoHashHex(), address, r.peerId());
                 if (known != null) stats.incomingReconciled();

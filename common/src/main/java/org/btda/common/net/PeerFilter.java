@@ -21,6 +21,8 @@ public final class PeerFilter {
     public static final Duration LOCAL_ADDRESSES_REFRESH = Duration.ofSeconds(10);
 
     private final int listenPort;
+    /** another port of ours (the uTP socket's, which BEP 10 p announces for holepunch), 0 = none */
+    private final int otherPort;
     private final Supplier<Set<InetAddress>> localAddresses;
     private final CidrSet doNotContact;
 
@@ -30,7 +32,12 @@ public final class PeerFilter {
 
     /** @param localAddresses the machine's addresses now (e.g. {@link #liveLocalAddresses()}) */
     public PeerFilter(int listenPort, Supplier<Set<InetAddress>> localAddresses, CidrSet doNotContact) {
+        this(listenPort, 0, localAddresses, doNotContact);
+    }
+
+    private PeerFilter(int listenPort, int otherPort, Supplier<Set<InetAddress>> localAddresses, CidrSet doNotContact) {
         this.listenPort = listenPort;
+        this.otherPort = otherPort;
         this.localAddresses = localAddresses;
         this.doNotContact = doNotContact;
     }
@@ -70,6 +77,14 @@ public final class PeerFilter {
         };
     }
 
+    /**
+     * The same filter, also treating {@code port} at our addresses as ourselves: peers pass on the BEP 10 {@code p} we
+     * send, and with holepunch on that is our uTP socket's port even when it is not the listen port.
+     */
+    public PeerFilter alsoOurs(int port) {
+        return new PeerFilter(listenPort, port, localAddresses, doNotContact);
+    }
+
     /** The listen port this filter treats as ours. */
     public int listenPort() {
         return listenPort;
@@ -89,7 +104,8 @@ public final class PeerFilter {
     /** Our own listen endpoint: the listen port at a loopback, wildcard or local address. */
     public boolean isSelf(InetSocketAddress peer) {
         InetAddress a = peer.getAddress();
-        return a != null && listenPort > 0 && peer.getPort() == listenPort
+        int port = peer.getPort();
+        return a != null && port > 0 && (port == listenPort || port == otherPort)
                 && (a.isLoopbackAddress() || a.isAnyLocalAddress() || localAddresses.get().contains(a));
     }
 }

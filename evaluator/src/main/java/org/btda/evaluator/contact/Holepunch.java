@@ -88,8 +88,11 @@ public final class Holepunch {
     /** info hash hex → endpoint → candidate; both in access order for LRU eviction */
     private final LinkedHashMap<String, LinkedHashMap<InetSocketAddress, Candidate>> candidates =
             new LinkedHashMap<>(16, 0.75f, true);
-    /** address → deadline (nanos) */
-    private final LinkedHashMap<InetAddress, Long> expected = new LinkedHashMap<>();
+    /** address → when it stops being expected and the endpoint we asked about (null: a connect we did not ask for) */
+    private final LinkedHashMap<InetAddress, Expected> expected = new LinkedHashMap<>();
+
+    private record Expected(long deadline, InetSocketAddress asked) {
+    }
 
     private static final class Candidate {
         final long expiresAt;
@@ -223,19 +226,31 @@ public final class Holepunch {
             return false;
         }
         expected.remove(a);
-        expected.put(a, now + limits.expectWindow().toNanos());
+        expected.put(a, new Expected(now + limits.expectWindow().toNanos(), solicited ? peer : null));
         return true;
     }
 
     /**
-     * The uTP socket asks about a SYN from {@code from}: true (once) when a relay announced that address within the
-     * window, so one introduction opens at most one accepted connection.
+     * The uTP socket asks about a SYN from {@code from}: the introduction (once) when a relay announced that address
+     * within the window, so one introduction opens at most one accepted connection; null otherwise.
      */
-    public synchronized boolean takeExpected(InetSocketAddress from) {
+    public synchronized Introduction takeExpected(InetSocketAddress from) {
         expireExpected(nanos.getAsLong());
-        if (expected.remove(from.getAddress()) == null) return false;
+        Expected e = expected.remove(from.getAddress());
+        if (e == null) return null;
         count(Event.SYN_ACCEPTED, 1);
-        return true;
+        return new Introduction(e.asked() != null ? e.asked() : from, e.asked() != null);
+    }
+
+    /**
+     * A connection a relay set up.
+     *
+     * @param endpoint  the endpoint we asked the relay about (the one our direct contacts failed at, so the peer's
+     *                  identity), or for a connect we did not ask for, the address and port it dialled us from (uTP
+     *                  clients dial from their listen socket)
+     * @param solicited whether we asked for it
+     */
+    public record Introduction(InetSocketAddress endpoint, boolean solicited) {
     }
 
     /** Addresses expected now (tests, metrics). */
@@ -272,8 +287,8 @@ public final class Holepunch {
     }
 
     private void expireExpected(long now) {
-        for (Iterator<Long> it = expected.values().iterator(); it.hasNext(); ) {
-            if (it.next() - now <= 0) {
+        for (Iterator<Expected> it = expected.values().iterator(); it.hasNext(); ) {
+            if (it.next().deadline() - now <= 0) {
                 it.remove();
                 count(Event.EXPECTATION_EXPIRED, 1);
             }

@@ -254,8 +254,13 @@ public final class IncomingListener implements AutoCloseable {
                     refuse(ctx, Refusal.UNKNOWN_TORRENT);
                     return;
                 }
-                ContactTarget target = new ContactTarget(prefix.infoHash(),
-                        (InetSocketAddress) ctx.channel().remoteAddress(), t.pieceCount(), t.files());
+                InetSocketAddress remote = (InetSocketAddress) ctx.channel().remoteAddress();
+                // a peer a relay introduced is the endpoint we asked about (where our direct contacts failed), whatever
+                // port its NAT gave this flow: its observations then belong to the peer btda already knows
+                if (ctx.channel() instanceof UtpChannel u && u.introduction() instanceof Holepunch.Introduction in) {
+                    remote = new InetSocketAddress(remote.getAddress(), in.endpoint().getPort());
+                }
+                ContactTarget target = new ContactTarget(prefix.infoHash(), remote, t.pieceCount(), t.files());
                 stats.incomingSessionStarted();
                 Session session = new Session(target, stats::incomingSessionEnded);
                 if (ctx.channel() instanceof UtpChannel u) {

@@ -28,8 +28,8 @@ public final class UtpChannel extends AbstractChannel {
     private final UtpSocket socket;
     private final DefaultChannelConfig config = new DefaultChannelConfig(this);
     private UtpConnection connection;
-    /** accepted because a BEP 55 relay announced the peer (see {@link UtpSocket#acceptExpected}) */
-    private boolean holepunched;
+    /** what let this accepted connection in when a BEP 55 relay announced the peer (see {@link UtpSocket#acceptExpected}) */
+    private Object introduction;
     private boolean open = true;
 
     UtpChannel(UtpSocket socket) {
@@ -58,11 +58,16 @@ public final class UtpChannel extends AbstractChannel {
 
     /** Whether this accepted connection was let in by a BEP 55 introduction rather than by listening. */
     public boolean holepunched() {
-        return holepunched;
+        return introduction != null;
     }
 
-    void markHolepunched() {
-        holepunched = true;
+    /** The acceptor's answer that let this connection in, or null. */
+    public Object introduction() {
+        return introduction;
+    }
+
+    void markHolepunched(Object introduction) {
+        this.introduction = introduction;
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.function.Function;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
@@ -62,7 +62,7 @@ public final class UtpSocket implements AutoCloseable {
     private final Map<Key, UtpConnection> table = new HashMap<>();
     private final Map<InetAddress, Integer> acceptedPerAddress = new HashMap<>();
     private volatile ChannelHandler acceptor;
-    private volatile Predicate<InetSocketAddress> expected;
+    private volatile Function<InetSocketAddress, ?> expected;
     private volatile ChannelHandler expectedAcceptor;
 
     public UtpSocket(InetSocketAddress bind, UtpSocketConfig config) {
@@ -90,11 +90,12 @@ public final class UtpSocket implements AutoCloseable {
     }
 
     /**
-     * Also accept a SYN from an address {@code expected} vouches for (it consumes its answer: one introduction, one
-     * connection), with {@code initializer}, even when not listening: a BEP 55 relay told that peer to dial us. The
-     * channel says {@link UtpChannel#holepunched()}. Every other SYN is treated as before.
+     * Also accept a SYN from an address {@code expected} vouches for (a non-null answer, which it consumes: one
+     * introduction, one connection), with {@code initializer}, even when not listening: a BEP 55 relay told that peer
+     * to dial us. The channel says {@link UtpChannel#holepunched()} and carries the answer
+     * ({@link UtpChannel#introduction()}). Every other SYN is treated as before.
      */
-    public void acceptExpected(Predicate<InetSocketAddress> expected, ChannelHandler initializer) {
+    public void acceptExpected(Function<InetSocketAddress, ?> expected, ChannelHandler initializer) {
         this.expectedAcceptor = initializer;
         this.expected = expected;
     }
@@ -198,7 +199,7 @@ public final class UtpSocket implements AutoCloseable {
             return;
         }
         ChannelHandler init = acceptor;
-        Predicate<InetSocketAddress> vouch = expected;
+        Function<InetSocketAddress, ?> vouch = expected;
         if (init == null && vouch == null) {
             counters.reject(UtpCounters.Rejection.SYN_NOT_LISTENING);
             return;
@@ -209,7 +210,8 @@ public final class UtpSocket implements AutoCloseable {
             counters.reject(UtpCounters.Rejection.SYN_OVER_LIMIT);
             return;
         }
-        boolean introduced = vouch != null && vouch.test(from);
+        Object introduction = vouch == null ? null : vouch.apply(from);
+        boolean introduced = introduction != null;
         if (introduced) {
             init = expectedAcceptor;
         } else if (init == null) {
@@ -221,7 +223,7 @@ public final class UtpSocket implements AutoCloseable {
         acceptedPerAddress.merge(from.getAddress(), 1, Integer::sum);
         counters.acceptedOne();
         UtpChannel ch = new UtpChannel(this, c);
-        if (introduced) ch.markHolepunched();
+        if (introduced) ch.markHolepunched(introduction);
         c.bind(ch);
         ch.pipeline().addLast(init);
         loop.register(ch);

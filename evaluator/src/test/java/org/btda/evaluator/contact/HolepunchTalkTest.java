@@ -41,7 +41,8 @@ class HolepunchTalkTest {
 
         assertThat(talk.onPayload(HolepunchCodec.encode(HolepunchMessage.connect(TARGET)))).isNull();
         assertThat(talk.waiting(now.get())).as("answered").isFalse();
-        assertThat(hp.takeExpected(TARGET)).as("the target's SYN is let in").isTrue();
+        assertThat(hp.takeExpected(TARGET)).as("the target's SYN is let in")
+                .isEqualTo(new Holepunch.Introduction(TARGET, true));
         assertThat(hp.count(Holepunch.Event.CONNECT_SOLICITED)).isEqualTo(1);
     }
 
@@ -63,7 +64,8 @@ class HolepunchTalkTest {
         int allowed = Holepunch.Limits.DEFAULT.unsolicitedPerSession();
         assertThat(hp.count(Holepunch.Event.CONNECT_UNSOLICITED)).isEqualTo(allowed);
         assertThat(hp.count(Holepunch.Event.CONNECT_DROPPED)).isEqualTo(3 - allowed);
-        assertThat(hp.takeExpected(stranger)).as("we may meet whoever asked for us").isTrue();
+        assertThat(hp.takeExpected(new InetSocketAddress("203.0.113.77", 40000))).as("we may meet whoever asked for us")
+                .isEqualTo(new Holepunch.Introduction(new InetSocketAddress("203.0.113.77", 40000), false));
         assertThat(hp.count(Holepunch.Event.CONNECT_SOLICITED)).isZero();
     }
 
@@ -76,7 +78,7 @@ class HolepunchTalkTest {
         assertThat(talk.waiting(now.get())).isFalse();
         assertThat(hp.count(Holepunch.Event.ERROR_NOT_CONNECTED)).isEqualTo(1);
         assertThat(hp.wantsRelay(T)).as("another relay may know it").isTrue();
-        assertThat(hp.takeExpected(TARGET)).isFalse();
+        assertThat(hp.takeExpected(TARGET)).isNull();
     }
 
     @Test

@@ -115,14 +115,15 @@ class HolepunchTest {
 
     @Test
     void anExpectedAddressLetsOneSynInWithinTheWindow() {
-        assertThat(hp.takeExpected(ep("203.0.113.5", 6881))).as("nobody announced it").isFalse();
+        assertThat(hp.takeExpected(ep("203.0.113.5", 6881))).as("nobody announced it").isNull();
         assertThat(hp.expect(ep("203.0.113.5", 6881), true)).isTrue();
         // by address: the NAT may give the peer's new flow another port
-        assertThat(hp.takeExpected(ep("203.0.113.5", 40000))).isTrue();
-        assertThat(hp.takeExpected(ep("203.0.113.5", 6881))).as("one introduction, one connection").isFalse();
+        assertThat(hp.takeExpected(ep("203.0.113.5", 40000))).as("known by the endpoint we asked about")
+                .isEqualTo(new Holepunch.Introduction(ep("203.0.113.5", 6881), true));
+        assertThat(hp.takeExpected(ep("203.0.113.5", 6881))).as("one introduction, one connection").isNull();
         hp.expect(ep("203.0.113.6", 6881), false);
         advance(Duration.ofSeconds(11));
-        assertThat(hp.takeExpected(ep("203.0.113.6", 6881))).as("expired").isFalse();
+        assertThat(hp.takeExpected(ep("203.0.113.6", 6881))).as("expired").isNull();
         assertThat(hp.count(Holepunch.Event.SYN_ACCEPTED)).isEqualTo(1);
         assertThat(hp.count(Holepunch.Event.EXPECTATION_EXPIRED)).isEqualTo(1);
         assertThat(hp.count(Holepunch.Event.CONNECT_SOLICITED)).isEqualTo(1);

@@ -130,7 +130,7 @@ class UtpSocketTest {
         java.util.concurrent.atomic.AtomicInteger vouchers = new java.util.concurrent.atomic.AtomicInteger();
         java.util.List<Channel> accepted = new java.util.concurrent.CopyOnWriteArrayList<>();
         // a relay announced the client's address once: the predicate vouches for it and forgets it (as Holepunch does)
-        server.acceptExpected(from -> from.getAddress().isLoopbackAddress() && vouchers.getAndDecrement() > 0,
+        server.acceptExpected(from -> from.getAddress().isLoopbackAddress() && vouchers.getAndDecrement() > 0 ? "intro" : null,
                 new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -151,6 +151,7 @@ class UtpSocketTest {
         assertThat(sender.echoed.get(30, TimeUnit.SECONDS)).containsExactly(1, 2, 3);
         assertThat(accepted).hasSize(1);
         assertThat(((UtpChannel) accepted.get(0)).holepunched()).isTrue();
+        assertThat(((UtpChannel) accepted.get(0)).introduction()).isEqualTo("intro");
         assertThat(((UtpChannel) ch).holepunched()).as("our own dial is no introduction").isFalse();
 
         long before = server.counters().rejected(UtpCounters.Rejection.SYN_NOT_LISTENING);

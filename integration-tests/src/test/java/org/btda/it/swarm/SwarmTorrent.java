@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 public record SwarmTorrent(Path torrentFile, Path payload, String name, String infoHashHex, long totalSize,
                            int pieceLength, int pieceCount, List<String> announceUrls) {
 
-    static SwarmTorrent create(Path dir, long size, int pieceLengthLog2, List<String> announceUrls)
+    public static SwarmTorrent create(Path dir, long size, int pieceLengthLog2, List<String> announceUrls)
             throws IOException, InterruptedException {
         return create(dir, size, pieceLengthLog2, announceUrls, "");
     }

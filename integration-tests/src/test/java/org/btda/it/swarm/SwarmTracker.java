@@ -52,7 +52,7 @@ public final class SwarmTracker implements AutoCloseable {
      * opentracker as Debian builds it: whitelist mode (only listed info hashes), announce interval fixed at 30 min. It
      * chroots into its directory and drops to "nobody", so the whitelist path is relative to that root.
      */
-    static SwarmTracker opentracker(InetAddress address, int port, Path dir, List<String> infoHashesHex)
+    public static SwarmTracker opentracker(InetAddress address, int port, Path dir, List<String> infoHashesHex)
             throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
