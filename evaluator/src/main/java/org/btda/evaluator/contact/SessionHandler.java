@@ -89,8 +89,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 session.messages++;
                 onMessage(m);
                 if (following()) {
-                    if (session.pieces.known() && session.pieces.count() == session.target.totalPieces()) endByUs(ctx);
-                } else if (session.messages >= wiring.maxMessages()) {
+                    if (complete()) endByUs(ctx);
+                } else if (session.messages >= wiring.maxMessages() || completeAndIntroduced()) {
                     endByUs(ctx);
                 }
             }
@@ -150,6 +150,21 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.extReqq = e.requestQueue();
         session.extMetadataSize = e.metadataSize();
         session.extMessages = new HashMap<>(e.extensions());
+    }
+
+    private boolean complete() {
+        return session.pieces.known() && session.pieces.count() == session.target.totalPieces();
+    }
+
+    /**
+     * A seed's count cannot change any more, so the grace has nothing left to wait for: the contact ends as soon as the
+     * peer has also introduced itself (its extended handshake carries the client and the listen port a revisit needs),
+     * or at once when it does not speak BEP 10. Seeds are often most of a swarm's reachable peers.
+     */
+    private boolean completeAndIntroduced() {
+        if (!complete()) return false;
+        boolean speaksBep10 = session.reserved != null && Handshake.Reserved.extensionProtocol(session.reserved);
+        return !speaksBep10 || session.extMessages != null;
     }
 
     /**
