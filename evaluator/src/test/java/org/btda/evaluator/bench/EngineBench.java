@@ -72,6 +72,7 @@ public final class EngineBench {
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(measure);
         long completedAtStart = -1;
+        CpuTicks cpuAtStart = null;
         try (ContactEngine engine = new ContactEngine(cfg, stats, a -> false)) {
             int next = 0;
             long dialled = 0;
@@ -103,7 +104,10 @@ public final class EngineBench {
                 }
                 peakInFlight.accumulateAndGet(stats.inFlight(), Math::max);
                 long now = System.nanoTime();
-                if (completedAtStart < 0 && now >= measureFrom) completedAtStart = stats.completed();
+                if (completedAtStart < 0 && now >= measureFrom) {
+                    completedAtStart = stats.completed();
+                    cpuAtStart = CpuTicks.read();
+                }
                 if (now - lastReport >= TimeUnit.SECONDS.toNanos(5)) {
                     long c = stats.completed();
                     System.out.printf("t=%3ds in-flight=%5d completed=%7d rate=%6.0f/s heap=%4d MB%n",
@@ -113,6 +117,7 @@ public final class EngineBench {
                     lastCompleted = c;
                 }
             }
+            CpuTicks cpuAtEnd = CpuTicks.read();
             double seconds = measure;
             System.out.println("---- results (measured window only) ----");
             System.out.printf("contacts completed in window: %d over %d s = %.0f contacts/s%n", measured.sum(), measure,
@@ -129,6 +134,7 @@ public final class EngineBench {
             System.out.printf("peak heap used: %d MB (max heap %d MB); peak RSS: %s%n", peakHeapMb(),
                     Runtime.getRuntime().maxMemory() >> 20, vmHwm());
             System.out.println("wire counters: unknown msgs=" + engine.wireCounters().unknownMessages());
+            if (cpuAtStart != null && measured.sum() > 0) System.out.println(cpuAtEnd.since(cpuAtStart, measured.sum(), measure));
             System.out.printf("process cpu time: %d s over %d s wall; host load average %.1f%n", cpuSeconds(),
                     TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start),
                     ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
