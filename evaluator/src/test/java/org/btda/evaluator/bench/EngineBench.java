@@ -14,12 +14,18 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+
 import org.btda.common.config.Settings;
 import org.btda.evaluator.EvaluatorConfig;
 import org.btda.evaluator.EvaluatorStats;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.ContactResult;
 import org.btda.evaluator.contact.ContactTarget;
+import org.btda.evaluator.contact.TransportMode;
+import org.btda.evaluator.utp.UtpSocket;
+import org.btda.evaluator.utp.UtpSocketConfig;
 import org.btda.events.FailureReason;
 
 /**
@@ -63,9 +69,9 @@ public final class EngineBench {
         for (SwarmMix.Behaviour b : SwarmMix.Behaviour.values()) byBehaviour.put(b, new LongAdder());
         AtomicLong peakInFlight = new AtomicLong();
 
-        System.out.printf("engine bench: %d peers, quiet %s, connect timeout %s, piece grace %s, max sessions %d, max dial rate %d/s, warm-up %d s, measure %d s, max heap %d MB, transport %s, encryption %s%n",
+        System.out.printf("engine bench: %d peers, quiet %s, connect timeout %s, piece grace %s, max sessions %d, max dial rate %d/s, warm-up %d s, measure %d s, max heap %d MB, io %s, contacts over %s, encryption %s%n",
                 peers, cfg.quietTimeout(), cfg.connectTimeout(), cfg.pieceGrace(), maxSessions, maxDialRate, warmup, measure,
-                Runtime.getRuntime().maxMemory() >> 20, org.btda.evaluator.contact.Transports.epoll() ? "epoll" : "nio",
+                Runtime.getRuntime().maxMemory() >> 20, org.btda.evaluator.contact.Transports.epoll() ? "epoll" : "nio", cfg.transport(),
                 cfg.encryption());
         Semaphore permits = new Semaphore(maxSessions);
         long start = System.nanoTime();
@@ -73,7 +79,11 @@ public final class EngineBench {
         long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(measure);
         long completedAtStart = -1;
         CpuTicks cpuAtStart = null;
-        try (ContactEngine engine = new ContactEngine(cfg, stats, a -> false)) {
+        // evaluator.transport=utp: every contact over one uTP socket, sized like the product's to the sessions in flight
+        boolean overUtp = cfg.transport() == TransportMode.UTP;
+        UtpSocket utp = overUtp ? new UtpSocket(new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0),
+                UtpSocketConfig.DEFAULT.forSessions(maxSessions)) : null;
+        try (utp; ContactEngine engine = new ContactEngine(cfg, stats, a -> false, utp)) {
             int next = 0;
             long dialled = 0;
             long lastReport = start;
@@ -99,7 +109,7 @@ public final class EngineBench {
                             outcomes.get(r.success() ? "SUCCESS" : r.failure().name()).increment();
                             byBehaviour.get(SwarmMix.behaviour(peer)).increment();
                         }
-                        if (!expected(peer, r)) mismatches.increment();
+                        if (!expected(peer, r, overUtp)) mismatches.increment();
                     });
                 }
                 peakInFlight.accumulateAndGet(stats.inFlight(), Math::max);
@@ -142,7 +152,16 @@ public final class EngineBench {
     }
 
     /** What peer i's script must produce. */
-    static boolean expected(int peer, ContactResult r) {
+    static boolean expected(int peer, ContactResult r, boolean overUtp) {
+        if (overUtp) {
+            switch (SwarmMix.behaviour(peer)) {
+                // uTP has no RST: the scripted abort is a FIN before the peer's handshake
+                case RESET -> { return r.failure() == FailureReason.NO_HANDSHAKE || r.failure() == FailureReason.RESET; }
+                // nobody answers on the closed UDP port: the ICMP error is not read, so the SYN times out
+                case REFUSE -> { return r.failure() == FailureReason.CONNECT_TIMEOUT || r.failure() == FailureReason.REFUSED; }
+                default -> { }
+            }
+        }
         return switch (SwarmMix.behaviour(peer)) {
             case BITFIELD -> r.success() && r.pieces() != null && r.pieces() == SwarmMix.initialPieces(peer);
             // the contact ends evaluator.piece-grace after the bitfield: the haves sent by then count, later ones not
