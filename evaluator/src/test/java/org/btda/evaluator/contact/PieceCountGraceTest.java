@@ -119,14 +119,17 @@ class PieceCountGraceTest {
     }
 
     @Test
-    void aSeedIsLeftAsSoonAsItHasIntroducedItself() throws Exception {
+    void aSeedIsLeftAsSoonAsItHasIntroducedItselfAndSentItsFirstPex() throws Exception {
+        byte[] pex = org.btda.protocol.bencode.Bencode.encode(Map.of("added", new byte[] {10, 0, 0, 7, 0x1A, (byte) 0xE1}));
         for (byte[] announce : new byte[][] {RawWire.bitfield(PIECES, PIECES), RawWire.haveAll()}) {
             try (FakePeer peer = new FakePeer(c -> {
                 c.readHandshake();
-                // the count first, the extended handshake a little later: the contact waits for the latter
+                // the count first, the extended handshake and the first PEX later: the contact waits for both
                 c.send(RawWire.concat(goodHandshake(), announce));
                 Thread.sleep(300); // the peer's behaviour: a slow introduction
-                c.send(RawWire.extendedHandshake(Map.of("v", "Seed 1.0", "p", 51413, "m", Map.of("ut_pex", 1))));
+                c.send(RawWire.extendedHandshake(Map.of("v", "Seed 1.0", "p", 51413, "m", Map.of("ut_pex", 3))));
+                Thread.sleep(300); // the peer's behaviour: PEX a moment after the handshake, as libtorrent does
+                c.send(RawWire.extended(1, pex)); // under the id btda assigned (1)
                 c.readToEnd();
             })) {
                 ContactResult r = contactWithLongGrace(peer);
@@ -134,8 +137,38 @@ class PieceCountGraceTest {
                 assertThat(r.pieces()).isEqualTo(PIECES);
                 assertThat(r.extClient()).as("the introduction that followed the count").isEqualTo("Seed 1.0");
                 assertThat(r.extListenPort()).isEqualTo(51413);
+                assertThat(r.pexPeers()).as("the PEX that followed it").hasSize(1);
                 assertThat(r.sessionMillis()).as("ended by the complete count, not the grace").isLessThan(LONG_GRACE.toMillis());
             }
+        }
+    }
+
+    @Test
+    void aSeedThatOffersPexButSendsNoneGetsTheWholeGrace() throws Exception {
+        try (FakePeer peer = new FakePeer(c -> {
+            c.readHandshake();
+            c.send(RawWire.concat(goodHandshake(), RawWire.extendedHandshake(Map.of("m", Map.of("ut_pex", 3))),
+                    RawWire.haveAll()));
+            c.readToEnd();
+        })) {
+            ContactResult r = contact(peer);
+            assertThat(r.success()).isTrue();
+            assertThat(r.pieces()).isEqualTo(PIECES);
+            assertThat(r.sessionMillis()).as("its PEX may still come").isGreaterThanOrEqualTo(GRACE.toMillis());
+        }
+    }
+
+    @Test
+    void aSeedWithoutPexIsLeftAtItsIntroduction() throws Exception {
+        try (FakePeer peer = new FakePeer(c -> {
+            c.readHandshake();
+            c.send(RawWire.concat(goodHandshake(), RawWire.extendedHandshake(Map.of("v", "NoPex 1.0")), RawWire.haveAll()));
+            c.readToEnd();
+        })) {
+            ContactResult r = contactWithLongGrace(peer);
+            assertThat(r.success()).isTrue();
+            assertThat(r.extClient()).isEqualTo("NoPex 1.0");
+            assertThat(r.sessionMillis()).isLessThan(LONG_GRACE.toMillis());
         }
     }
 
