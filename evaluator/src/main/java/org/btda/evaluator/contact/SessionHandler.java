@@ -96,8 +96,10 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 onMessage(ctx, m);
                 if (following()) {
                     if (complete()) endByUs(ctx);
-                } else if (session.messages >= wiring.maxMessages() || completeAndIntroduced()) {
+                } else if (session.messages >= wiring.maxMessages()) {
                     endByUs(ctx);
+                } else if (completeAndIntroduced()) {
+                    endUnlessAwaitingRelay(ctx);
                 }
             }
         } catch (PieceAccountingException e) {
@@ -237,19 +239,26 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == PieceCountGrace.SETTLED || evt instanceof IdleStateEvent) {
             if (following()) return; // a downloader's count never settles and quiet between haves is normal: the follow tick decides
-            HolepunchTalk talk = session.holepunchTalk;
-            long now = System.nanoTime();
-            if (talk != null && talk.waiting(now)) {
-                // a relay's answers come within moments; the observation is already complete
-                if (!endDeferred) {
-                    endDeferred = true;
-                    ctx.executor().schedule(() -> endByUs(ctx), talk.waitUntilNanos() - now, TimeUnit.NANOSECONDS);
-                }
-                return;
-            }
-            endByUs(ctx); // the piece count settled, or quiet long enough: the normal ends of a contact
+            endUnlessAwaitingRelay(ctx); // the piece count settled, or quiet long enough: the normal ends of a contact
         } else {
             ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    /**
+     * A normal end, unless the peer has been asked to relay and its answers are not all in: they come within moments
+     * (bounded by the holepunch answer wait), and the observation is complete already.
+     */
+    private void endUnlessAwaitingRelay(ChannelHandlerContext ctx) {
+        HolepunchTalk talk = session.holepunchTalk;
+        long now = System.nanoTime();
+        if (talk == null || !talk.waiting(now)) {
+            endByUs(ctx);
+            return;
+        }
+        if (!endDeferred) {
+            endDeferred = true;
+            ctx.executor().schedule(() -> endByUs(ctx), talk.waitUntilNanos() - now, TimeUnit.NANOSECONDS);
         }
     }
 
