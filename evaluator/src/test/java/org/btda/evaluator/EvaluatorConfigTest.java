@@ -20,7 +20,8 @@ class EvaluatorConfigTest {
                 .with("evaluator.max-messages", "99")
                 .with("evaluator.bind-address", "10.1.2.3")
                 .with("evaluator.stale-after", "2m")
-                .with("evaluator.piece-grace", "750ms");
+                .with("evaluator.piece-grace", "750ms")
+                .with("evaluator.holepunch", "false");
         EvaluatorConfig c = EvaluatorConfig.from(s);
         assertThat(c.maxSessions()).isEqualTo(12000);
         assertThat(c.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
@@ -30,6 +31,7 @@ class EvaluatorConfigTest {
         assertThat(c.bindAddress().getHostAddress()).isEqualTo("10.1.2.3");
         assertThat(c.staleAfter()).isEqualTo(Duration.ofMinutes(2));
         assertThat(c.pieceGrace()).isEqualTo(Duration.ofMillis(750));
+        assertThat(c.holepunch()).isFalse();
         assertThat(EvaluatorConfig.from(Settings.defaults()).bindAddress()).isNull();
         assertThat(EvaluatorConfig.from(s).instanceId()).isNotEqualTo(c.instanceId());
     }
@@ -51,6 +53,7 @@ class EvaluatorConfigTest {
         assertThat(d.encryption()).isEqualTo(EncryptionPolicy.parse(s.get(Settings.EVALUATOR_ENCRYPTION)))
                 .isEqualTo(EncryptionPolicy.LEARN);
         assertThat(d.mseMaxHandshakes()).isEqualTo(s.get(Settings.EVALUATOR_MSE_MAX_HANDSHAKES));
+        assertThat(d.holepunch()).isEqualTo(s.get(Settings.EVALUATOR_HOLEPUNCH)).isTrue();
     }
 
     @Test
