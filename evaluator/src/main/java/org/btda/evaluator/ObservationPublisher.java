@@ -118,7 +118,7 @@ final class ObservationPublisher implements AutoCloseable {
             if (ObservationFactory.validPort(r.extListenPort())) {
                 listenPorts.remember(t.infoHashHex(), address, r.peerId(), r.extListenPort());
             } else if (r.holepunch()) {
-                // no BEP 10 p (libtorrent may omit it on a connection it opened after a connect): the endpoint of the
+                // no BEP 10 p (libtorrent sent none on such a connection through a NAT): the endpoint of the
                 // introduction is where this peer is known
                 known = r.target().address().getPort();
             } else {

@@ -68,6 +68,10 @@ class HolepunchNatSwarmTest {
     private final String routerNs = "btda-hp-router-" + suffix;
     private final String leecherNs = "btda-hp-leecher-" + suffix;
     private final String seederNs = "btda-hp-seeder-" + suffix;
+    private final String tag = suffix.substring(Math.max(0, suffix.length() - 6));
+    /** the swarm namespace's ends of the links to the router and to the seeders' namespace */
+    private final String swarmEnd = "hpnat" + tag;
+    private final String seedEnd = "hpseed" + tag;
     private final List<Process> processes = new ArrayList<>();
     private SwarmTracker tracker;
     private E2eStack btda;
@@ -85,7 +89,15 @@ class HolepunchNatSwarmTest {
             tracker.close();
         }
         if (netUp) {
-            // deleting the router's namespace deletes its veth ends and so the swarm namespace's end too
+            // the swarm namespace's ends first, at once (a deleted namespace frees its devices asynchronously): the next
+            // swarm test checks that lo is the only interface here
+            for (String dev : List.of(swarmEnd, seedEnd)) {
+                try {
+                    run("ip", "link", "delete", dev);
+                } catch (Exception e) {
+                    LOG.warn("cannot delete {}: {}", dev, e.toString());
+                }
+            }
             for (String ns : List.of(leecherNs, routerNs, seederNs)) {
                 try {
                     run("ip", "netns", "delete", ns);
@@ -189,9 +201,6 @@ class HolepunchNatSwarmTest {
      * namespace.
      */
     private void setUpNat() throws Exception {
-        String tag = suffix.substring(Math.max(0, suffix.length() - 6));
-        String swarmEnd = "hpnat" + tag;
-        String seedEnd = "hpseed" + tag;
         run("ip", "netns", "add", routerNs);
         netUp = true;
         run("ip", "netns", "add", leecherNs);
