@@ -88,6 +88,14 @@ public final class Holepunch {
     /** info hash hex → endpoint → candidate; both in access order for LRU eviction */
     private final LinkedHashMap<String, LinkedHashMap<InetSocketAddress, Candidate>> candidates =
             new LinkedHashMap<>(16, 0.75f, true);
+    /** Candidates handed to relays and not yet answered, so that an error can put them back with their count. */
+    private final LinkedHashMap<InetSocketAddress, Candidate> asked = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Candidate> eldest) {
+            return size() > limits.maxTorrents() * limits.rendezvousPerSession();
+        }
+    };
+
     /** address → when it stops being expected and the endpoint we asked about (null: a connect we did not ask for) */
     private final LinkedHashMap<InetAddress, Expected> expected = new LinkedHashMap<>();
 
@@ -180,14 +188,6 @@ public final class Holepunch {
         count(Event.RENDEZVOUS_SENT, out.size());
         return out;
     }
-
-    /** Candidates handed to relays and not yet answered, so that an error can put them back with their count. */
-    private final LinkedHashMap<InetSocketAddress, Candidate> asked = new LinkedHashMap<>(16, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<InetSocketAddress, Candidate> eldest) {
-            return size() > limits.maxTorrents();
-        }
-    };
 
     /**
      * A relay's error about {@code target}: counted by code. Unless the endpoint was invalid (NoSuchPeer), the
