@@ -118,7 +118,9 @@ public final class ContactEngine implements AutoCloseable {
         if (stats.inFlight() >= config.maxSessions()) {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
-        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null);
+        InetSocketAddress peer = target.address();
+        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(peer), utp != null,
+                transports.utpWorthTrying(peer));
         CompletableFuture<ContactResult> result = over(target, order.get(0));
         if (order.size() > 1) {
             result = result.thenCompose(first -> !TransportPolicy.retryOther(first) || !isAlive()
@@ -141,7 +143,10 @@ public final class ContactEngine implements AutoCloseable {
     private CompletableFuture<ContactResult> over(ContactTarget target, Transport transport) {
         EncryptionPolicy policy = config.encryption();
         boolean encryptedFirst = policy.encryptedFirst(memory.encrypted(target.address()));
-        return attempt(target, encryptedFirst, transport).thenCompose(first -> {
+        return attempt(target, encryptedFirst, transport).thenApply(first -> {
+            if (TransportPolicy.utpConnectFailed(first)) transports.utpFailedToConnect(target.address());
+            return first;
+        }).thenCompose(first -> {
             if (!policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
                 return CompletableFuture.completedFuture(first);
             }

@@ -16,13 +16,32 @@ public final class TransportPolicy {
     }
 
     public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable) {
+        return order(mode, preferred, utpAvailable, true);
+    }
+
+    /**
+     * @param utpWorthTrying false when the peer's uTP failed to connect recently and never answered
+     *                       ({@link TransportMemory#utpWorthTrying}): auto mode then dials TCP only; utp mode still
+     *                       dials uTP, as configured
+     */
+    public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable, boolean utpWorthTrying) {
         if (!utpAvailable) return List.of(Transport.TCP);
         return switch (mode) {
             case TCP -> List.of(Transport.TCP);
             case UTP -> List.of(Transport.UTP);
-            case AUTO -> preferred == Transport.UTP ? List.of(Transport.UTP, Transport.TCP)
+            case AUTO -> !utpWorthTrying ? List.of(Transport.TCP)
+                    : preferred == Transport.UTP ? List.of(Transport.UTP, Transport.TCP)
                     : List.of(Transport.TCP, Transport.UTP);
         };
+    }
+
+    /** A uTP attempt that tells the memory the peer does not answer over uTP: it never got a connection up. */
+    public static boolean utpConnectFailed(ContactResult r) {
+        return r.transport() == Transport.UTP && r.peerId() == null && r.failure() != null
+                && switch (r.failure()) {
+                    case REFUSED, CONNECT_TIMEOUT, UNREACHABLE -> true;
+                    default -> false;
+                };
     }
 
     /**

@@ -20,6 +20,9 @@ import org.btda.evaluator.EvaluatorStats;
 import org.btda.evaluator.contact.ContactEngine;
 import org.btda.evaluator.contact.ContactResult;
 import org.btda.evaluator.contact.ContactTarget;
+import org.btda.evaluator.contact.TransportMode;
+import org.btda.evaluator.utp.UtpSocket;
+import org.btda.evaluator.utp.UtpSocketConfig;
 import org.btda.events.FailureReason;
 
 /**
@@ -63,16 +66,20 @@ public final class EngineBench {
         for (SwarmMix.Behaviour b : SwarmMix.Behaviour.values()) byBehaviour.put(b, new LongAdder());
         AtomicLong peakInFlight = new AtomicLong();
 
-        System.out.printf("engine bench: %d peers, quiet %s, connect timeout %s, piece grace %s, max sessions %d, max dial rate %d/s, warm-up %d s, measure %d s, max heap %d MB, transport %s, encryption %s%n",
+        System.out.printf("engine bench: %d peers, quiet %s, connect timeout %s, piece grace %s, max sessions %d, max dial rate %d/s, warm-up %d s, measure %d s, max heap %d MB, io %s, transport %s, encryption %s%n",
                 peers, cfg.quietTimeout(), cfg.connectTimeout(), cfg.pieceGrace(), maxSessions, maxDialRate, warmup, measure,
                 Runtime.getRuntime().maxMemory() >> 20, org.btda.evaluator.contact.Transports.epoll() ? "epoll" : "nio",
-                cfg.encryption());
+                cfg.transport(), cfg.encryption());
         Semaphore permits = new Semaphore(maxSessions);
         long start = System.nanoTime();
         long measureFrom = start + TimeUnit.SECONDS.toNanos(warmup);
         long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(measure);
         long completedAtStart = -1;
-        try (ContactEngine engine = new ContactEngine(cfg, stats, a -> false)) {
+        // as a dialling evaluator has it: a uTP socket on an ephemeral port unless the transport is tcp, so auto pays for
+        // its retries over uTP (the swarm listens on TCP only: those end in uTP's connect timeout)
+        try (UtpSocket utp = cfg.transport() == TransportMode.TCP ? null
+                : new UtpSocket(new java.net.InetSocketAddress(0), UtpSocketConfig.DEFAULT);
+             ContactEngine engine = new ContactEngine(cfg, stats, a -> false, utp)) {
             int next = 0;
             long dialled = 0;
             long lastReport = start;

@@ -60,6 +60,23 @@ class TransportPolicyTest {
         assertThat(TransportPolicy.report(tcp, utpOk)).isSameAs(utpOk);
     }
 
+    /**
+     * A TCP-only client that drops a second connection from an address it already talks to (ctorrent, rTorrent) hangs
+     * up before its handshake in plaintext and encrypted alike: the encryption retry's note must not hide the hang-up
+     * from the transport rule, uTP is tried once, and when it cannot connect the observation carries TCP's reason.
+     */
+    @Test
+    void aHangUpAfterTheEncryptionRetryStillTriesUtpAndReportsTcpsReason() {
+        ContactResult tcp = result(Transport.TCP, FailureReason.NO_HANDSHAKE, SessionHandler.CLOSED_BEFORE_HANDSHAKE, null)
+                .withFailureDetail(SessionHandler.CLOSED_BEFORE_HANDSHAKE + "; retried encrypted: NO_HANDSHAKE");
+        assertThat(TransportPolicy.retryOther(tcp)).isTrue();
+        ContactResult utp = result(Transport.UTP, FailureReason.CONNECT_TIMEOUT, "uTP connect timed out", null);
+        assertThat(TransportPolicy.report(tcp, utp)).isSameAs(tcp);
+        // a peer that sent its handshake and then broke off is not dialled over uTP in the same contact
+        ContactResult answered = result(Transport.TCP, FailureReason.NO_HANDSHAKE, SessionHandler.CLOSED_BEFORE_HANDSHAKE, new byte[20]);
+        assertThat(TransportPolicy.retryOther(answered)).isFalse();
+    }
+
     @Test
     void memoryPrefersWhatWorkedThenWhatPexAnnouncedAndStaysBounded() {
         TransportMemory m = new TransportMemory(2);
