@@ -61,10 +61,12 @@ public final class TransportPolicy {
     }
 
     /**
-     * The result to publish after a retry over the other transport: the second one, unless it failed to connect too;
-     * then TCP's, whose failure says more (a refused port is not a silent host).
+     * The result to publish after a retry over the other transport: the second one, unless it failed to connect too
+     * (then TCP's, whose failure says more: a refused port is not a silent host) or never left this machine (OVERLOADED:
+     * a full uTP connection table, no file descriptor), which says nothing about the peer, so the first one stands.
      */
     public static ContactResult report(ContactResult first, ContactResult second) {
+        if (second.failure() == FailureReason.OVERLOADED && second.peerId() == null) return first;
         if (!retryOther(second)) return second;
         return first.transport() == Transport.TCP ? first : second;
     }

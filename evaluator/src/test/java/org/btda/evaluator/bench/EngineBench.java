@@ -133,6 +133,7 @@ public final class EngineBench {
             byBehaviour.forEach((k, v) -> b.append(' ').append(k).append('=').append(v.sum()));
             System.out.println(b);
             System.out.printf("results not matching the peer's script (whole run): %d%n", mismatches.sum());
+            if (utp != null) System.out.printf("uTP socket (whole run): %s%n", utp.counters());
             System.out.printf("peak heap used: %d MB (max heap %d MB); peak RSS: %s%n", peakHeapMb(),
                     Runtime.getRuntime().maxMemory() >> 20, vmHwm());
             System.out.println("wire counters: unknown msgs=" + engine.wireCounters().unknownMessages());

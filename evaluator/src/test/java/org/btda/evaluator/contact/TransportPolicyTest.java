@@ -60,6 +60,19 @@ class TransportPolicyTest {
         assertThat(TransportPolicy.report(tcp, utpOk)).isSameAs(utpOk);
     }
 
+    /** A retry that could not even be attempted (uTP connection table full) must not hide what the first attempt found. */
+    @Test
+    void aRetryRefusedLocallyLeavesTheFirstResultStanding() {
+        ContactResult tcpRefused = result(Transport.TCP, FailureReason.REFUSED, "refused", null);
+        ContactResult tcpReset = result(Transport.TCP, FailureReason.RESET, "reset", null);
+        ContactResult utpFull = result(Transport.UTP, FailureReason.OVERLOADED, "uTP connection table full", null);
+        assertThat(TransportPolicy.report(tcpRefused, utpFull)).isSameAs(tcpRefused);
+        assertThat(TransportPolicy.report(tcpReset, utpFull)).isSameAs(tcpReset);
+        ContactResult utpTimeout = result(Transport.UTP, FailureReason.CONNECT_TIMEOUT, "uTP connect timed out", null);
+        ContactResult tcpNoFd = result(Transport.TCP, FailureReason.OVERLOADED, "too many open files", null);
+        assertThat(TransportPolicy.report(utpTimeout, tcpNoFd)).isSameAs(utpTimeout);
+    }
+
     /**
      * A TCP-only client that drops a second connection from an address it already talks to (ctorrent, rTorrent) hangs
      * up before its handshake in plaintext and encrypted alike: the encryption retry's note must not hide the hang-up
