@@ -11,6 +11,7 @@
 #   MODE=kafka scripts/bench-evaluator.sh      # the full service with an in-process broker in the loop
 #   ENCRYPTION=encrypted-only scripts/bench-evaluator.sh   # every contact over MSE/PE (RC4), engine mode only
 #   SETTINGS=evaluator.piece-grace=500ms scripts/bench-evaluator.sh   # settings over the defaults (key=value,...), engine mode
+#   TRANSPORT=utp scripts/bench-evaluator.sh   # every contact over uTP (BEP 29): the swarm serves uTP on its port too, engine mode
 # Environment: JAVA_OPTS (extra JVM options of the evaluator, e.g. a flight recording) PEERS (60000) MEASURE (60 s) WARMUP (15 s) MAX_SESSIONS (14000) DIAL_RATE (3000/s) HEAP (512m) BTDA_TARGET (target-eval)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,8 @@ HEAP=${HEAP:-512m}
 MODE=${MODE:-engine}
 ENCRYPTION=${ENCRYPTION:-learn}
 SETTINGS=${SETTINGS:-}
+TRANSPORT=${TRANSPORT:-}
+if [[ "$TRANSPORT" == utp ]]; then SETTINGS="evaluator.transport=utp${SETTINGS:+,$SETTINGS}"; fi
 TARGET=${BTDA_TARGET:-target-eval}
 NS="btda-bench-$$"
 WORK=$(mktemp -d /tmp/btda-bench.XXXXXX)
@@ -51,7 +54,7 @@ echo "namespace $NS: lo up, 198.18.0.0/15 local; ephemeral ports $(ip netns exec
 
 TOTAL=$((WARMUP + MEASURE + 60))
 ip netns exec "$NS" bash -c "ulimit -n 20000; exec java -Xmx256m -XX:+UseParallelGC -cp '$CP' \
-    org.btda.evaluator.bench.SyntheticSwarm $TOTAL" > "$WORK/swarm.log" 2>&1 &
+    org.btda.evaluator.bench.SyntheticSwarm $TOTAL 6881 2 ${TRANSPORT:-tcp}" > "$WORK/swarm.log" 2>&1 &
 SWARM_PID=$!
 # wait (bounded) for the swarm to listen rather than for a fixed time; say why when it does not
 for _ in $(seq 1 300); do

@@ -126,7 +126,7 @@ public final class EvaluatorService implements AutoCloseable {
     /** The UDP port may be taken even where the TCP one was free: then the listener does not stay behind. */
     private static UtpSocket openUtp(EvaluatorConfig config, IncomingListener listener) {
         try {
-            return new UtpSocket(utpBind(config, listener), UtpSocketConfig.DEFAULT);
+            return new UtpSocket(utpBind(config, listener), UtpSocketConfig.DEFAULT.forSessions(config.maxSessions()));
         } catch (RuntimeException e) {
             if (listener != null) listener.close();
             throw e;

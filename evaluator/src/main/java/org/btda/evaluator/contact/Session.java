@@ -48,6 +48,8 @@ final class Session {
     Consumer<ContactResult> snapshots;
     private long longestGapNanos;
     final List<InetSocketAddress> pexPeers = new ArrayList<>();
+    /** PEX messages read, empty ones included: a seed that offers PEX is left only after its first. */
+    int pexMessages;
     /** PEX endpoints flagged 0x01 ("prefers encryption"), a hint for later contacts; bounded like pexPeers. */
     final List<InetSocketAddress> pexPrefersEncryption = new ArrayList<>();
     /** How the stream is carried: set when the pipeline is built (outgoing) or the MSE handshake ends (incoming). */

@@ -89,8 +89,8 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
                 session.messages++;
                 onMessage(m);
                 if (following()) {
-                    if (session.pieces.known() && session.pieces.count() == session.target.totalPieces()) endByUs(ctx);
-                } else if (session.messages >= wiring.maxMessages()) {
+                    if (complete()) endByUs(ctx);
+                } else if (session.messages >= wiring.maxMessages() || completeAndIntroduced()) {
                     endByUs(ctx);
                 }
             }
@@ -128,6 +128,7 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else if (m instanceof ExtendedHandshake e) {
             onExtendedHandshake(e);
         } else if (m instanceof PexMessage p) {
+            session.pexMessages++;
             for (PexMessage.PexPeer peer : p.added()) {
                 if (session.pexPeers.size() >= Session.MAX_PEX_PEERS) break;
                 InetSocketAddress a = peer.endpoint();
@@ -150,6 +151,26 @@ final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.extReqq = e.requestQueue();
         session.extMetadataSize = e.metadataSize();
         session.extMessages = new HashMap<>(e.extensions());
+    }
+
+    private boolean complete() {
+        return session.pieces.known() && session.pieces.count() == session.target.totalPieces();
+    }
+
+    /**
+     * A seed's count cannot change any more, so the grace has nothing left to wait for but what else the contact is
+     * for: the peer's extended handshake (the client and the listen port a revisit needs) and, when it offers PEX, its
+     * first PEX message (libtorrent sends it about a second after the handshake; PEX is how later joiners are found, so
+     * a seed is not left before it). Without BEP 10 there is neither, and the count is all. Seeds are often most of a
+     * swarm's reachable peers.
+     */
+    private boolean completeAndIntroduced() {
+        if (!complete()) return false;
+        boolean speaksBep10 = session.reserved != null && Handshake.Reserved.extensionProtocol(session.reserved);
+        if (!speaksBep10) return true;
+        if (session.extMessages == null) return false;
+        Integer pex = session.extMessages.get("ut_pex");
+        return pex == null || pex <= 0 || session.pexMessages > 0;
     }
 
     /**

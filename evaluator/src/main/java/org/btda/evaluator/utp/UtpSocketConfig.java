@@ -34,6 +34,14 @@ public record UtpSocketConfig(int maxConnections, int maxPerAddress, int maxPayl
         if (reorderPackets < 1 || reorderPackets > 1024) throw new IllegalArgumentException("reorderPackets in 1..1024");
     }
 
+    /**
+     * This config with a connection table large enough for {@code sessions} contacts in flight: a closed connection
+     * stays in the table until its FIN is acked, so at full load closing entries sit beside the open ones.
+     */
+    public UtpSocketConfig forSessions(int sessions) {
+        return withMaxConnections(Math.max(maxConnections, 2 * sessions), maxPerAddress);
+    }
+
     public UtpSocketConfig withHalfOpenTimeout(Duration d) {
         return new UtpSocketConfig(maxConnections, maxPerAddress, maxPayload, maxInFlight, reorderPackets, receiveWindowBytes,
                 initialTimeout, maxTimeout, maxTransmissions, d, limits);

@@ -84,6 +84,14 @@ class UtpSocketTest {
     }
 
     @Test
+    void theTableHoldsTheSessionsInFlightAndTheirClosingEntries() {
+        assertThat(UtpSocketConfig.DEFAULT.forSessions(100).maxConnections()).as("never below the default")
+                .isEqualTo(UtpSocketConfig.DEFAULT.maxConnections());
+        assertThat(UtpSocketConfig.DEFAULT.forSessions(14_000).maxConnections()).isEqualTo(28_000);
+        assertThat(UtpSocketConfig.DEFAULT.forSessions(14_000).maxPerAddress()).isEqualTo(UtpSocketConfig.DEFAULT.maxPerAddress());
+    }
+
+    @Test
     void echoesAStreamLargerThanTheWindowAndClosesWithFin() throws Exception {
         server = new UtpSocket(ANY_LOOPBACK, UtpSocketConfig.DEFAULT);
         client = new UtpSocket(ANY_LOOPBACK, UtpSocketConfig.DEFAULT);
