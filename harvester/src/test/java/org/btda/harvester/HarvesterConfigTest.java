@@ -115,7 +115,7 @@ class HarvesterConfigTest {
         Settings s = Settings.defaults().with("dht.enabled", "true").with("dht.bind-address", "::1")
                 .with("dht.bootstrap", "[fd00:198:18::2]:6881,127.0.0.4:6882");
         DhtConfig d = HarvesterConfig.from(s).dht().orElseThrow();
-        assertThat(d.bind()).isEqualTo(new InetSocketAddress(java.net.InetAddress.getByName("::1"), 6881));
+        assertThat(d.bind()).isEqualTo(new InetSocketAddress(java.net.InetAddress.getByName("::1"), 6882));
         assertThat(d.bootstrap()).containsExactly(
                 new InetSocketAddress(java.net.InetAddress.getByName("fd00:198:18::2"), 6881),
                 new InetSocketAddress("127.0.0.4", 6882));

@@ -56,9 +56,10 @@ public final class Settings {
             "duration", "contact requests older than this are dropped as stale");
     public static final Setting<Integer> EVALUATOR_MAX_FRAME_BYTES = Setting.define("evaluator.max-frame-bytes", ints(1024, 64 << 20), 1_048_576,
             "bytes", "largest peer wire message accepted");
-    public static final Setting<String> EVALUATOR_TRANSPORT = Setting.define("evaluator.transport", STRING, "tcp",
+    public static final Setting<String> EVALUATOR_TRANSPORT = Setting.define("evaluator.transport", STRING, "auto",
             "mode", "how contacts are carried: auto (uTP first for peers that announced uTP in PEX or answered over uTP last time, "
-                    + "else TCP; a failed connect is retried once the other way), tcp, or utp (BEP 29)");
+                    + "else TCP; a failed connect, or a hang-up before the peer's handshake, is retried once the other way), tcp "
+                    + "(no UDP socket), or utp (BEP 29); uTP shares listen.port's number over UDP");
     public static final Setting<Boolean> EVALUATOR_HOLEPUNCH = Setting.define("evaluator.holepunch", BOOLEAN, true,
             "", "BEP 55: uTP sessions with peers that advertise ut_holepunch ask them to introduce btda to peers of the same"
                     + " torrent it could not connect to, and the introduced peer's uTP connection is accepted even with"
@@ -111,8 +112,9 @@ public final class Settings {
             "", "look up peers in the mainline DHT (BEP 5)");
     public static final Setting<Duration> DHT_INTERVAL = Setting.define("dht.interval", DURATION, Duration.ofMinutes(5),
             "duration", "time between DHT lookups of one torrent");
-    public static final Setting<Integer> DHT_PORT = Setting.define("dht.port", ints(0, 65535), 6881,
-            "port", "UDP port of the DHT node; 0 = any");
+    public static final Setting<Integer> DHT_PORT = Setting.define("dht.port", ints(0, 65535), 6882,
+            "port", "UDP port of the DHT node; 0 = any. Apart from listen.port, whose UDP port is the uTP socket's "
+                    + "(evaluator.transport auto or utp): one port cannot be bound by both");
     public static final Setting<List<String>> DHT_BOOTSTRAP = Setting.define("dht.bootstrap", LIST,
             List.of("router.bittorrent.com:6881", "dht.transmissionbt.com:6881", "router.utorrent.com:6881"),
             "host:port list", "DHT bootstrap nodes; IPv6 literals in brackets, [address]:port");

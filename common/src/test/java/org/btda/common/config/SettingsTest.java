@@ -39,6 +39,18 @@ class SettingsTest {
         assertThat(Settings.all()).hasSizeGreaterThanOrEqualTo(50);
     }
 
+    /**
+     * By default contacts use uTP too, whose UDP socket takes listen.port's number: a DHT on that UDP port as well would
+     * make whichever service binds second fail (the case of btda local and of compose's shared network).
+     */
+    @Test
+    void defaultTransportIsAutoAndTheDhtKeepsItsUdpPortApartFromUtps() {
+        Settings s = Settings.defaults();
+        assertThat(s.get(Settings.EVALUATOR_TRANSPORT)).isEqualTo("auto");
+        assertThat(s.get(Settings.LISTEN_ENABLED)).isTrue();
+        assertThat(s.get(Settings.DHT_PORT)).isNotEqualTo(s.get(Settings.LISTEN_PORT)).isEqualTo(6882);
+    }
+
     @Test
     void precedenceIsSetThenEnvThenFileThenDefault() throws Exception {
         Path f = file("network.timeout=10s\nrevisit.delay=7m\ntracker.numwant=50\n");

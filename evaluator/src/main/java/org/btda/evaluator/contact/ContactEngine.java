@@ -134,9 +134,10 @@ public final class ContactEngine implements AutoCloseable {
         if (stats.inFlight() >= config.maxSessions()) {
             return completedWithout(target, FailureReason.OVERLOADED, "sessions in flight at evaluator.max-sessions");
         }
+        InetSocketAddress peer = target.address();
         String infoHashHex = HexFormat.of().formatHex(target.infoHash());
-        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(target.address()), utp != null,
-                holepunch != null && holepunch.wantsRelay(infoHashHex));
+        List<Transport> order = TransportPolicy.order(config.transport(), transports.preferred(peer), utp != null,
+                transports.utpWorthTrying(peer), holepunch != null && holepunch.wantsRelay(infoHashHex));
         CompletableFuture<ContactResult> result = over(target, order.get(0));
         if (order.size() > 1) {
             result = result.thenCompose(first -> !TransportPolicy.retryOther(first) || !isAlive()
@@ -160,7 +161,10 @@ public final class ContactEngine implements AutoCloseable {
     private CompletableFuture<ContactResult> over(ContactTarget target, Transport transport) {
         EncryptionPolicy policy = config.encryption();
         boolean encryptedFirst = policy.encryptedFirst(memory.encrypted(target.address()));
-        return attempt(target, encryptedFirst, transport).thenCompose(first -> {
+        return attempt(target, encryptedFirst, transport).thenApply(first -> {
+            if (TransportPolicy.utpConnectFailed(first)) transports.utpFailedToConnect(target.address());
+            return first;
+        }).thenCompose(first -> {
             if (!policy.retries() || !EncryptionPolicy.worthRetrying(first) || !isAlive()) {
                 return CompletableFuture.completedFuture(first);
             }

@@ -16,21 +16,42 @@ public final class TransportPolicy {
     }
 
     public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable) {
-        return order(mode, preferred, utpAvailable, false);
+        return order(mode, preferred, utpAvailable, true, false);
     }
 
     /**
-     * @param relayWanted the torrent has peers waiting for a BEP 55 introduction: in auto mode uTP goes first, since
-     *                    only a session carried by our uTP socket can serve as a relay (see {@link HolepunchTalk})
+     * @param utpWorthTrying false when the peer's uTP failed to connect recently and never answered
+     *                       ({@link TransportMemory#utpWorthTrying}): auto mode then dials TCP only; utp mode still
+     *                       dials uTP, as configured
      */
-    public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable, boolean relayWanted) {
+    public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable, boolean utpWorthTrying) {
+        return order(mode, preferred, utpAvailable, utpWorthTrying, false);
+    }
+
+    /**
+     * @param relayWanted the torrent has peers waiting for a BEP 55 introduction: in auto mode uTP goes first (where it
+     *                    is worth trying), since only a session carried by our uTP socket can serve as a relay (see
+     *                    {@link HolepunchTalk})
+     */
+    public static List<Transport> order(TransportMode mode, Transport preferred, boolean utpAvailable, boolean utpWorthTrying,
+                                        boolean relayWanted) {
         if (!utpAvailable) return List.of(Transport.TCP);
         return switch (mode) {
             case TCP -> List.of(Transport.TCP);
             case UTP -> List.of(Transport.UTP);
-            case AUTO -> preferred == Transport.UTP || relayWanted ? List.of(Transport.UTP, Transport.TCP)
+            case AUTO -> !utpWorthTrying ? List.of(Transport.TCP)
+                    : preferred == Transport.UTP || relayWanted ? List.of(Transport.UTP, Transport.TCP)
                     : List.of(Transport.TCP, Transport.UTP);
         };
+    }
+
+    /** A uTP attempt that tells the memory the peer does not answer over uTP: it never got a connection up. */
+    public static boolean utpConnectFailed(ContactResult r) {
+        return r.transport() == Transport.UTP && r.peerId() == null && r.failure() != null
+                && switch (r.failure()) {
+                    case REFUSED, CONNECT_TIMEOUT, UNREACHABLE -> true;
+                    default -> false;
+                };
     }
 
     /** A failure that says the peer's endpoint does not take our connections: a holepunch may still reach it. */
@@ -56,10 +77,12 @@ public final class TransportPolicy {
     }
 
     /**
-     * The result to publish after a retry over the other transport: the second one, unless it failed to connect too;
-     * then TCP's, whose failure says more (a refused port is not a silent host).
+     * The result to publish after a retry over the other transport: the second one, unless it failed to connect too
+     * (then TCP's, whose failure says more: a refused port is not a silent host) or never left this machine (OVERLOADED:
+     * a full uTP connection table, no file descriptor), which says nothing about the peer, so the first one stands.
      */
     public static ContactResult report(ContactResult first, ContactResult second) {
+        if (second.failure() == FailureReason.OVERLOADED && second.peerId() == null) return first;
         if (!retryOther(second)) return second;
         return first.transport() == Transport.TCP ? first : second;
     }

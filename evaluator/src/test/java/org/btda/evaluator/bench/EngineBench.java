@@ -79,10 +79,12 @@ public final class EngineBench {
         long measureTo = measureFrom + TimeUnit.SECONDS.toNanos(measure);
         long completedAtStart = -1;
         CpuTicks cpuAtStart = null;
-        // evaluator.transport=utp: every contact over one uTP socket, sized like the product's to the sessions in flight
+        // a uTP socket as a dialling evaluator has it (unless evaluator.transport=tcp), sized like the product's to the
+        // sessions in flight: auto pays for its retries over uTP (with the swarm on TCP only they end in uTP's connect
+        // timeout); utp carries every contact over it
         boolean overUtp = cfg.transport() == TransportMode.UTP;
-        UtpSocket utp = overUtp ? new UtpSocket(new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0),
-                UtpSocketConfig.DEFAULT.forSessions(maxSessions)) : null;
+        UtpSocket utp = cfg.transport() == TransportMode.TCP ? null
+                : new UtpSocket(new InetSocketAddress(InetAddress.getByAddress(new byte[4]), 0), UtpSocketConfig.DEFAULT.forSessions(maxSessions));
         try (utp; ContactEngine engine = new ContactEngine(cfg, stats, a -> false, utp)) {
             int next = 0;
             long dialled = 0;
@@ -141,6 +143,7 @@ public final class EngineBench {
             byBehaviour.forEach((k, v) -> b.append(' ').append(k).append('=').append(v.sum()));
             System.out.println(b);
             System.out.printf("results not matching the peer's script (whole run): %d%n", mismatches.sum());
+            if (utp != null) System.out.printf("uTP socket (whole run): %s%n", utp.counters());
             System.out.printf("peak heap used: %d MB (max heap %d MB); peak RSS: %s%n", peakHeapMb(),
                     Runtime.getRuntime().maxMemory() >> 20, vmHwm());
             System.out.println("wire counters: unknown msgs=" + engine.wireCounters().unknownMessages());

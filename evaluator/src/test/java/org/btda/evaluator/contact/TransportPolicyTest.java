@@ -34,10 +34,10 @@ class TransportPolicyTest {
 
     @Test
     void aTorrentWaitingForARelayPutsUtpFirstInAutoModeOnly() {
-        assertThat(TransportPolicy.order(TransportMode.AUTO, Transport.TCP, true, true)).containsExactly(Transport.UTP, Transport.TCP);
-        assertThat(TransportPolicy.order(TransportMode.AUTO, null, true, true)).containsExactly(Transport.UTP, Transport.TCP);
-        assertThat(TransportPolicy.order(TransportMode.TCP, null, true, true)).containsExactly(Transport.TCP);
-        assertThat(TransportPolicy.order(TransportMode.AUTO, null, false, true)).containsExactly(Transport.TCP);
+        assertThat(TransportPolicy.order(TransportMode.AUTO, Transport.TCP, true, true, true)).containsExactly(Transport.UTP, Transport.TCP);
+        assertThat(TransportPolicy.order(TransportMode.AUTO, null, true, true, true)).containsExactly(Transport.UTP, Transport.TCP);
+        assertThat(TransportPolicy.order(TransportMode.TCP, null, true, true, true)).containsExactly(Transport.TCP);
+        assertThat(TransportPolicy.order(TransportMode.AUTO, null, false, true, true)).containsExactly(Transport.TCP);
     }
 
     @Test
@@ -75,6 +75,36 @@ class TransportPolicyTest {
         assertThat(TransportPolicy.report(tcp, utp)).isSameAs(tcp);
         assertThat(TransportPolicy.report(utp, tcp)).isSameAs(tcp);
         assertThat(TransportPolicy.report(tcp, utpOk)).isSameAs(utpOk);
+    }
+
+    /** A retry that could not even be attempted (uTP connection table full) must not hide what the first attempt found. */
+    @Test
+    void aRetryRefusedLocallyLeavesTheFirstResultStanding() {
+        ContactResult tcpRefused = result(Transport.TCP, FailureReason.REFUSED, "refused", null);
+        ContactResult tcpReset = result(Transport.TCP, FailureReason.RESET, "reset", null);
+        ContactResult utpFull = result(Transport.UTP, FailureReason.OVERLOADED, "uTP connection table full", null);
+        assertThat(TransportPolicy.report(tcpRefused, utpFull)).isSameAs(tcpRefused);
+        assertThat(TransportPolicy.report(tcpReset, utpFull)).isSameAs(tcpReset);
+        ContactResult utpTimeout = result(Transport.UTP, FailureReason.CONNECT_TIMEOUT, "uTP connect timed out", null);
+        ContactResult tcpNoFd = result(Transport.TCP, FailureReason.OVERLOADED, "too many open files", null);
+        assertThat(TransportPolicy.report(utpTimeout, tcpNoFd)).isSameAs(utpTimeout);
+    }
+
+    /**
+     * A TCP-only client that drops a second connection from an address it already talks to (ctorrent, rTorrent) hangs
+     * up before its handshake in plaintext and encrypted alike: the encryption retry's note must not hide the hang-up
+     * from the transport rule, uTP is tried once, and when it cannot connect the observation carries TCP's reason.
+     */
+    @Test
+    void aHangUpAfterTheEncryptionRetryStillTriesUtpAndReportsTcpsReason() {
+        ContactResult tcp = result(Transport.TCP, FailureReason.NO_HANDSHAKE, SessionHandler.CLOSED_BEFORE_HANDSHAKE, null)
+                .withFailureDetail(SessionHandler.CLOSED_BEFORE_HANDSHAKE + "; retried encrypted: NO_HANDSHAKE");
+        assertThat(TransportPolicy.retryOther(tcp)).isTrue();
+        ContactResult utp = result(Transport.UTP, FailureReason.CONNECT_TIMEOUT, "uTP connect timed out", null);
+        assertThat(TransportPolicy.report(tcp, utp)).isSameAs(tcp);
+        // a peer that sent its handshake and then broke off is not dialled over uTP in the same contact
+        ContactResult answered = result(Transport.TCP, FailureReason.NO_HANDSHAKE, SessionHandler.CLOSED_BEFORE_HANDSHAKE, new byte[20]);
+        assertThat(TransportPolicy.retryOther(answered)).isFalse();
     }
 
     @Test

@@ -63,6 +63,23 @@ final class E2eStack implements AutoCloseable {
         stack = LocalStack.start(settings, Map.of("BTDA_HOME", repoRoot().toString()));
     }
 
+    /**
+     * Fails when a swarm peer sits on btda's own address: clients that allow one connection per IP (Transmission,
+     * rTorrent, ctorrent) and are already connected to that peer drop every contact btda makes from there, before or
+     * right after the handshake, which looks like a peer btda cannot reach.
+     */
+    void requireOwnAddressApartFrom(java.util.Collection<? extends org.btda.it.swarm.SwarmPeer> peers) throws IOException {
+        for (String own : java.util.List.of(settings.get(Settings.EVALUATOR_BIND_ADDRESS), settings.get(Settings.LISTEN_ADDRESS))) {
+            if (own.isBlank()) continue;
+            InetAddress a = InetAddress.getByName(own); // a literal: no lookup
+            for (org.btda.it.swarm.SwarmPeer p : peers) {
+                if (p.peerAddress().getAddress().equals(a)) {
+                    throw new IllegalStateException("swarm peer " + p.name() + " has btda's own address " + own);
+                }
+            }
+        }
+    }
+
     /** Stops the stack the way Ctrl-C does (services flush first); true when it stopped cleanly. */
     synchronized boolean stop() {
         if (stack == null) {

@@ -51,6 +51,7 @@ class LateJoinerSwarmTest {
         this.swarm = swarm;
         infoHash = swarm.torrent().infoHashHex();
         btda = new E2eStack(swarm.workDir().resolve("btda-late-joiners"), swarm.torrent().torrentFile(), CONFIG);
+        btda.requireOwnAddressApartFrom(swarm.peers());
         btda.start();
         // "after btda's first announce": the trackers answered it, so they also hold btda's address and port
         ClickHouseHttp ch = btda.clickHouse();

@@ -69,6 +69,9 @@ class SwarmEndToEndTest {
     private static final double SPEED_TOLERANCE = 0.25;
     /** libtorrent with TCP off both ways: visible to btda only over uTP. */
     private static final String UTP_ONLY_LEECHER = "leecher-libtorrent_utp";
+    /** Leechers whose clients speak uTP as well as TCP by default (the others have it off or lack it). */
+    private static final Set<String> UTP_CAPABLE = Set.of("leecher-transmission", "leecher-qbittorrent",
+            "half-leecher-transmission");
 
     /** How btda names each leecher's client from its peer id (BEP 20 style codes; see ClientIds). */
     private static final Map<String, String> CLIENT_NAMES = Map.of("leecher-transmission", "Transmission ",
@@ -92,6 +95,7 @@ class SwarmEndToEndTest {
         totalPieces = swarm.torrent().pieceCount();
         long t0 = System.nanoTime();
         btda = new E2eStack(swarm.workDir().resolve("btda"), swarm.torrent().torrentFile());
+        btda.requireOwnAddressApartFrom(swarm.peers());
         btda.start();
         threshold = btda.settings().get(Settings.COMPLETION_THRESHOLD);
         timings.put("btda start", ms(t0));
@@ -638,7 +642,9 @@ class SwarmEndToEndTest {
             String k = keyOf.get(name);
             List<String> ways = column(ch, "SELECT DISTINCT concat(ifNull(transport, 'NULL'), '/', ifNull(encryption, 'NULL'))"
                     + " FROM btda.observations FINAL WHERE info_hash = '" + infoHash + "' AND peer_key = '" + k + "' AND success");
-            assertThat(ways).as(name + " reached as").containsExactly("TCP/RC4");
+            // Transmission speaks uTP too: once a uTP peer's PEX flags it 0x04, btda may reach it that way (still RC4)
+            assertThat(ways).as(name + " reached as").isNotEmpty()
+                    .isSubsetOf(UTP_CAPABLE.contains(name) ? List.of("TCP/RC4", "UTP/RC4") : List.of("TCP/RC4"));
             assertThat(ch.count("SELECT count() FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + infoHash
                     + "' AND peer_key = '" + k + "'")).as(name + " confirmed downloads").isEqualTo(1);
         }
@@ -662,7 +668,50 @@ class SwarmEndToEndTest {
             reach.put(r[0], r[1]);
         }
         LOG.info("confirmed downloads by reach: {}", reach);
-        assertThat(reach).containsEntry("only_encryption", "2").containsKey("plaintext_tcp");
+        // exactly three downloads were invisible to plaintext TCP: the two encrypting leechers' and the uTP-only one's
+        // (which bucket each lands in depends on whether uTP or MSE reached it too, as the PEX hints fall)
+        int onlyMseOrUtp = 0;
+        for (String bucket : List.of("only_encryption", "only_utp", "encryption_and_utp")) {
+            onlyMseOrUtp += Integer.parseInt(reach.getOrDefault(bucket, "0"));
+        }
+        assertThat(onlyMseOrUtp).as("downloads visible only through MSE or uTP").isEqualTo(3);
+        assertThat(Integer.parseInt(reach.getOrDefault("only_utp", "0")) + Integer.parseInt(reach.getOrDefault("encryption_and_utp", "0")))
+                .as("downloads uTP made visible").isPositive();
+        assertThat(reach).containsKey("plaintext_tcp");
+    }
+
+    // ---- 6. uTP -------------------------------------------------------------------------------------------------------
+
+    /**
+     * With the default transport (auto), the libtorrent leecher with TCP off both ways is reached over uTP (BEP 29)
+     * every time, with rising piece counts, and confirmed once like the others (so uTP added its download); the
+     * clients that cannot speak uTP (aria2, rTorrent, ctorrent, libtorrent with uTP off) are reached over TCP only, and
+     * Transmission and qBittorrent, which speak both, over either.
+     */
+    @Test
+    @Order(10)
+    void utpOnlyLeecherIsReachedOnlyOverUtp() throws Exception {
+        assertThat(btda.settings().get(Settings.EVALUATOR_TRANSPORT)).as("the default transport").isEqualTo("auto");
+        ClickHouseHttp ch = btda.clickHouse();
+        for (SwarmPeer p : swarm.leechers()) {
+            String k = keyOf.get(p.name());
+            List<String> transports = column(ch, "SELECT DISTINCT ifNull(transport, 'NULL') FROM btda.observations FINAL"
+                    + " WHERE info_hash = '" + infoHash + "' AND peer_key = '" + k + "' AND success");
+            if (p.name().equals(UTP_ONLY_LEECHER)) {
+                assertThat(transports).as(p.name() + " reached over").containsExactly("UTP");
+            } else if (UTP_CAPABLE.contains(p.name())) {
+                assertThat(transports).as(p.name() + " reached over").isNotEmpty().isSubsetOf("TCP", "UTP");
+            } else {
+                assertThat(transports).as(p.name() + " reached over").containsExactly("TCP");
+            }
+        }
+        String utpOnly = keyOf.get(UTP_ONLY_LEECHER);
+        List<String> pieces = column(ch, "SELECT toString(pieces) FROM btda.observations FINAL WHERE info_hash = '" + infoHash
+                + "' AND peer_key = '" + utpOnly + "' AND success AND pieces IS NOT NULL ORDER BY observed_at");
+        assertThat(pieces).as("uTP-only leecher's piece counts").hasSizeGreaterThanOrEqualTo(2);
+        assertThat(Integer.parseInt(pieces.get(pieces.size() - 1))).as("rising").isGreaterThan(Integer.parseInt(pieces.get(0)));
+        assertThat(ch.count("SELECT count() FROM btda.confirmed_downloads FINAL WHERE info_hash = '" + infoHash
+                + "' AND peer_key = '" + utpOnly + "'")).as("uTP-only leecher confirmed").isEqualTo(1);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ public record SwarmOptions(long payloadBytes, int pieceLengthLog2, long leecherL
     }
 
     public static SwarmOptions defaults() {
-        return new SwarmOptions(12L * 1024 * 1024, 15, 80 * 1024, java.util.Arrays.stream(Implementation.values()).filter(i -> i != Implementation.LIBTORRENT_UTP).toList(), true);
+        return new SwarmOptions(12L * 1024 * 1024, 15, 80 * 1024, List.of(Implementation.values()), true);
     }
 
     public SwarmOptions withPayload(long bytes, long limitBytesPerSecond) {
