@@ -9,83 +9,53 @@ for the leecher (so its connection to the relay is uTP from its listen port, as 
 The leecher downloads slowly (the torrent's download limit), so its piece count rises while it is observed.
 """
 import os
-import select
 import sys
 import time
 
 import libtorrent as lt
 
+from ltfixture import add, commands, fail, loopback_settings, make_torrent, say, wait_seeding
+
 workdir = sys.argv[1]
+info = make_torrent(workdir)
 
-data = os.path.join(workdir, "payload.bin")
-with open(data, "wb") as f:
-    f.write(os.urandom(37 * 16384 + 123))
-fs = lt.file_storage()
-lt.add_files(fs, data)
-ct = lt.create_torrent(fs, 16384, flags=lt.create_torrent.v1_only)
-ct.set_creator("btda test")
-lt.set_piece_hashes(ct, workdir)
-info = lt.torrent_info(lt.bencode(ct.generate()))
-
-common = {
-    "listen_interfaces": "127.0.0.1:0",
-    "enable_dht": False,
-    "enable_lsd": False,
-    "enable_upnp": False,
-    "enable_natpmp": False,
-    "enable_incoming_utp": True,
-    "enable_outgoing_utp": True,
-    "allow_multiple_connections_per_ip": True,
-    # HOLEPUNCH_DEBUG=1: every alert of both sessions goes to WORKDIR/alerts.log (peer logs show ut_holepunch messages)
-    "alert_mask": lt.alert.category_t.all_categories if os.environ.get("HOLEPUNCH_DEBUG") else 0,
-}
+# HOLEPUNCH_DEBUG=1: every alert of both sessions goes to WORKDIR/alerts.log (peer logs show ut_holepunch messages)
+debug = os.environ.get("HOLEPUNCH_DEBUG")
+common = loopback_settings(enable_incoming_utp=True, enable_outgoing_utp=True,
+                           alert_mask=lt.alert.category_t.all_categories if debug else 0)
 relay = lt.session(dict(common))
 leecher = lt.session(dict(common, enable_incoming_tcp=False, enable_outgoing_tcp=False))
 
-rp = lt.add_torrent_params()
-rp.ti = info
-rp.save_path = workdir
-rh = relay.add_torrent(rp)
+rh = add(relay, info, workdir)
 os.makedirs(os.path.join(workdir, "leech"), exist_ok=True)
-lp = lt.add_torrent_params()
-lp.ti = lt.torrent_info(info)
-lp.save_path = os.path.join(workdir, "leech")
-lh = leecher.add_torrent(lp)
+lh = add(leecher, lt.torrent_info(info), os.path.join(workdir, "leech"))
 # the session's rate limit does not apply to peers on a local network (loopback is one); the torrent's does
 lh.set_download_limit(16384)
 
+wait_seeding(rh, what="relay not seeding")
 deadline = time.time() + 60
-while not rh.status().is_seeding:
-    if time.time() > deadline:
-        print("FAILED relay not seeding: %s" % rh.status().state, flush=True)
-        sys.exit(1)
-    time.sleep(0.1)
 next_try = 0
 # payload from the relay means the relay read the leecher's extended handshake (it precedes the leecher's requests on
 # the same stream): only then does the relay know the leecher speaks ut_holepunch
 while rh.status().num_peers < 1 or lh.status().num_peers < 1 or lh.status().total_payload_download == 0:
     if time.time() > deadline:
-        print("FAILED leecher not connected to the relay", flush=True)
-        sys.exit(1)
+        fail("leecher not connected to the relay")
     if time.time() > next_try:  # a uTP SYN may be lost; libtorrent's own retry is slow
         lh.connect_peer(("127.0.0.1", relay.listen_port()))
         next_try = time.time() + 3
     time.sleep(0.1)
 
-print("READY %d %d %s %d" % (relay.listen_port(), leecher.listen_port(), str(info.info_hash()), info.num_pieces()),
-      flush=True)
-end = time.time() + 120
-while time.time() < end:
-    if os.environ.get("HOLEPUNCH_DEBUG"):
+say("READY %d %d %s %d" % (relay.listen_port(), leecher.listen_port(), str(info.info_hash()), info.num_pieces()))
+
+
+def log_alerts():
+    if debug:
         with open(os.path.join(workdir, "alerts.log"), "a") as log:
             for name, ses in (("relay", relay), ("leecher", leecher)):
                 for a in ses.pop_alerts():
                     log.write("%s %s\n" % (name, a.message()))
-    r, _, _ = select.select([sys.stdin], [], [], 0.5)
-    if not r:
-        continue
-    line = sys.stdin.readline()
-    if not line:
-        break
-    if line.strip() == "PROGRESS":
-        print("PROGRESS %d" % lh.status().num_pieces, flush=True)
+
+
+for words in commands(each_turn=log_alerts):
+    if words == ["PROGRESS"]:
+        say("PROGRESS %d" % lh.status().num_pieces)

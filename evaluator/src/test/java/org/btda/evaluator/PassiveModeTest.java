@@ -49,6 +49,7 @@ import org.btda.common.kafka.PeerRefs;
 import org.btda.common.kafka.KafkaConfig;
 import org.btda.common.kafka.Topics;
 import org.btda.common.testing.TestKafka;
+import org.btda.evaluator.contact.LibtorrentScripts;
 import org.btda.evaluator.contact.Refusal;
 import org.btda.evaluator.enrich.GeoFixtures;
 import org.btda.events.ContactRequest;
@@ -115,10 +116,7 @@ class PassiveModeTest {
         kafka.createTopic(topics.discovered(), 3);
         kafka.createTopic(EvaluatorTopics.stats(topics), 1);
 
-        Path script = tmp.resolve("peer.py");
-        try (var in = getClass().getResourceAsStream("/libtorrent/peer.py")) {
-            Files.copy(in, script);
-        }
+        Path script = LibtorrentScripts.copy(tmp, "peer.py");
         Files.createDirectories(tmp.resolve("lt"));
         peer = new ProcessBuilder("/usr/bin/python3", script.toString(), tmp.resolve("lt").toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();

@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -33,10 +32,7 @@ class LibtorrentContactTest {
 
     @BeforeEach
     void startSeeder() throws Exception {
-        Path script = dir.resolve("seed.py");
-        try (var in = getClass().getResourceAsStream("/libtorrent/seed.py")) {
-            Files.copy(in, script);
-        }
+        Path script = LibtorrentScripts.copy(dir, "seed.py");
         seeder = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(seeder.getInputStream(), StandardCharsets.UTF_8));

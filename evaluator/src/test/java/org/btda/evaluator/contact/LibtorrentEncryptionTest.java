@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -43,10 +42,7 @@ class LibtorrentEncryptionTest {
     int pieces;
 
     void startPeer(String policy) throws Exception {
-        Path script = dir.resolve("mse_peer.py");
-        try (var in = getClass().getResourceAsStream("/libtorrent/mse_peer.py")) {
-            Files.copy(in, script);
-        }
+        Path script = LibtorrentScripts.copy(dir, "mse_peer.py");
         peer = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.toString(), policy)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         peerOut = new BufferedReader(new InputStreamReader(peer.getInputStream(), StandardCharsets.UTF_8));

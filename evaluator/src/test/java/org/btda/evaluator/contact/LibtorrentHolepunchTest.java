@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -54,10 +53,7 @@ class LibtorrentHolepunchTest {
     }
 
     private String[] startPair() throws Exception {
-        Path script = dir.resolve("holepunch_pair.py");
-        try (var res = getClass().getResourceAsStream("/libtorrent/holepunch_pair.py")) {
-            Files.copy(res, script);
-        }
+        Path script = LibtorrentScripts.copy(dir, "holepunch_pair.py");
         ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), dir.toString())
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         if (System.getenv("HOLEPUNCH_DEBUG") != null) System.out.println("libtorrent alerts: " + dir.resolve("alerts.log"));

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -42,10 +41,7 @@ class LibtorrentUtpTest {
     UtpSocket utp;
 
     private String[] start(String script) throws Exception {
-        Path file = dir.resolve(script);
-        try (var res = getClass().getResourceAsStream("/libtorrent/" + script)) {
-            Files.copy(res, file);
-        }
+        Path file = LibtorrentScripts.copy(dir, script);
         client = new ProcessBuilder("/usr/bin/python3", file.toString(), dir.toString(), "--utp-only")
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
         out = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.UTF_8));
