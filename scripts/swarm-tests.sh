@@ -17,9 +17,10 @@ done
 TARGET=target-swarm
 for a in "$@"; do [[ $a == -Dbtda.target=* ]] && TARGET=${a#-Dbtda.target=}; done
 
-# Stale namespaces of earlier runs: btda-swarm-<pid> whose pid is gone. A live run's namespace is left alone.
-for ns in $(ip netns list | awk '{print $1}' | grep -E '^btda-swarm-[0-9]+$' || true); do
-  pid=${ns#btda-swarm-}
+# Stale namespaces of earlier runs: btda-swarm-<pid> (this script's) and btda-hp-<role>-<pid> (the NAT test's, named
+# after its JVM) whose pid is gone. A live run's namespaces are left alone.
+for ns in $(ip netns list | awk '{print $1}' | grep -E '^btda-(swarm|hp-[a-z]+)-[0-9]+$' || true); do
+  pid=${ns##*-}
   if ! kill -0 "$pid" 2>/dev/null; then
     for p in $(ip netns pids "$ns" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
     ip netns delete "$ns" && echo "removed stale namespace $ns"
